@@ -20,11 +20,16 @@ struct aws_sigv4_header {
 struct aws_sigv4_input {
 	const char	*method;	/* "GET" */
 	const char	*path;		/* request path as sent, e.g. "/a%20b" */
-	const char	*query;		/* raw query string without '?', or NULL */
-	const struct aws_sigv4_header *headers;	/* must include host */
+	const char	*query;		/* query string as sent, without '?';
+					 * NULL or "" for none */
+	const struct aws_sigv4_header *headers;	/* must include host; a
+					 * repeated name is signed as one
+					 * header, values joined by ',' */
 	size_t		 nheaders;
 	const char	*payload_hash;	/* hex SHA-256 of the body, or
-					 * "UNSIGNED-PAYLOAD"; NULL: hash body */
+					 * "UNSIGNED-PAYLOAD"; NULL: the value
+					 * of an x-amz-content-sha256 header
+					 * in headers, else hash body */
 	const void	*body;
 	size_t		 bodylen;
 	const char	*region;
@@ -32,10 +37,18 @@ struct aws_sigv4_input {
 	const char	*amz_date;	/* "20150830T123600Z" */
 	const char	*access_key;
 	const char	*secret_key;
-	const char	*token;		/* session token, or NULL */
+	const char	*token;		/* session token, or NULL; used by
+					 * presign only (header signing: the
+					 * caller adds X-Amz-Security-Token) */
 	int		 s3;		/* S3 rules: path neither normalized nor
 					 * encoded again */
-	int		 add_content_sha256; /* sign x-amz-content-sha256 */
+	int		 no_normalize;	/* keep "." and ".." segments and
+					 * repeated slashes, but still encode
+					 * (the vectors' "-unnormalized") */
+	int		 add_content_sha256; /* header signing: sign an
+					 * x-amz-content-sha256 header holding
+					 * ->payload_hash (the caller sends it)
+					 * unless headers already has one */
 	long		 expires;	/* presign only: X-Amz-Expires seconds */
 };
 
@@ -53,16 +66,27 @@ struct aws_sigv4 {
 	CZ_BUF_INIT, CZ_BUF_INIT, CZ_BUF_INIT }
 
 /*
- * Header signing.  The caller adds X-Amz-Date, X-Amz-Security-Token and
- * X-Amz-Content-SHA256 headers to the request itself; they must be in
- * in->headers to be signed (the vectors do it that way).  0 or -1 and *err.
+ * Header signing.  The caller adds X-Amz-Date and X-Amz-Security-Token
+ * headers to the request itself; they must be in in->headers to be signed
+ * (the vectors do it that way); only x-amz-content-sha256 can be added here
+ * (add_content_sha256).  Canonical query: each key and value has its %XX
+ * escapes decoded and is encoded again as SigV4 wants ('+' stays a literal
+ * plus), pairs sorted by key then value, empty pairs dropped.  Fills every
+ * buffer of *out but ->query; *out may be reused, it is reset first.
+ * 0, or -1 and *err (a missing field or host header, a bad amz_date).
  */
 int	aws_sigv4_sign(const struct aws_sigv4_input *, struct aws_sigv4 *,
 	    struct cz_err *);
-/* Query signing (presigned URL): fills ->query with X-Amz-* parameters
- * and X-Amz-Signature appended to in->query. */
+/*
+ * Query signing (presigned URL): fills ->query with in->query followed by
+ * X-Amz-Algorithm, -Credential, -Date, -Expires (in->expires, 1..604800),
+ * -SignedHeaders, -Security-Token (if in->token) and -Signature; ->
+ * authorization stays empty.  Payload hash as for aws_sigv4_sign (S3
+ * presigned URLs pass "UNSIGNED-PAYLOAD").  0, or -1 and *err.
+ */
 int	aws_sigv4_presign(const struct aws_sigv4_input *, struct aws_sigv4 *,
 	    struct cz_err *);
+/* Frees the buffers; *out is AWS_SIGV4_INIT again. */
 void	aws_sigv4_release(struct aws_sigv4 *);
 
 /* Hex SHA-256 of bytes, appended to out. */
