@@ -38,6 +38,7 @@ int
 cz_err_prefix(struct cz_err *e, const char *fmt, ...)
 {
 	char	pre[256], old[sizeof(e->msg)];
+	size_t	n, m;
 	va_list	ap;
 
 	if (e == NULL)
@@ -46,7 +47,18 @@ cz_err_prefix(struct cz_err *e, const char *fmt, ...)
 	vsnprintf(pre, sizeof(pre), fmt, ap);
 	va_end(ap);
 	memcpy(old, e->msg, sizeof(old));
-	snprintf(e->msg, sizeof(e->msg), "%s: %s", pre, old);
+	/* Built by hand: snprintf("%s: %s") trips -Wformat-truncation. */
+	n = strnlen(pre, sizeof(pre));
+	if (n > sizeof(e->msg) - 3)
+		n = sizeof(e->msg) - 3;
+	memcpy(e->msg, pre, n);
+	memcpy(e->msg + n, ": ", 2);
+	n += 2;
+	m = strnlen(old, sizeof(old) - 1);
+	if (m > sizeof(e->msg) - 1 - n)
+		m = sizeof(e->msg) - 1 - n;
+	memcpy(e->msg + n, old, m);
+	e->msg[n + m] = '\0';
 	s_oneline(e->msg);
 	return -1;
 }
