@@ -473,14 +473,14 @@ s_envkey(struct loader *L, const struct config_node *k)
 	const char	*p = k->s;
 	char		 show[64];
 
+	if (s_in(reserved_env, k->s) || strncmp(k->s, "AWS_LAMBDA_", 11) == 0)
+		return config_node_errf(L->err, L->name, k, "reserved: Lambda "
+		    "sets %s itself", k->s);
 	if (!isalpha((unsigned char)*p))
 		goto bad;
 	for (p++; *p; p++)
 		if (!isalnum((unsigned char)*p) && *p != '_')
 			goto bad;
-	if (s_in(reserved_env, k->s) || strncmp(k->s, "AWS_LAMBDA_", 11) == 0)
-		return config_node_errf(L->err, L->name, k, "reserved: Lambda "
-		    "sets %s itself", k->s);
 	return 0;
 bad:
 	return config_node_errf(L->err, L->name, k, "%s is not a variable "
@@ -1195,9 +1195,13 @@ s_overrides(struct loader *L, struct config_node *body,
 		    flat->line, flat->col);
 	if (flat == NULL && explicit != NULL)
 		config_node_put(over, pkey, explicit);
-	else if (flat != NULL)
-		config_node_put(over, pkey, explicit == NULL ||
-		    config_node_is_null(explicit) ? flat :
+	else if (flat != NULL && explicit != NULL &&
+	    config_node_is_null(explicit)) {
+		/* `provider:` left empty resets it; the flat keys still count. */
+		flat->replace = 1;
+		config_node_put(over, pkey, flat);
+	} else if (flat != NULL)
+		config_node_put(over, pkey, explicit == NULL ? flat :
 		    config_tree_merge(&L->t, explicit, flat));
 	*out = over;
 	return 0;

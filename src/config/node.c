@@ -184,7 +184,8 @@ config_tree_merge(struct config_tree *t, struct config_node *base,
 		return over;
 	if (over == NULL)
 		return base;
-	if (base->kind != CONFIG_NODE_MAP || over->kind != CONFIG_NODE_MAP)
+	if (base->kind != CONFIG_NODE_MAP || over->kind != CONFIG_NODE_MAP ||
+	    over->replace)
 		return over;
 	m = config_tree_map(t, base->path, base->line, base->col);
 	for (i = 0; i < base->n; i++) {

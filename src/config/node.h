@@ -41,6 +41,7 @@ struct config_node {
 	struct config_node	**vals;	/* map: values; seq: items */
 	size_t			 *order; /* map: indexes sorted by key */
 	size_t			  n;	/* entries */
+	int			  replace; /* map: merges replace it whole */
 	size_t			  cap;
 };
 
@@ -74,8 +75,8 @@ int	config_node_put(struct config_node *map, struct config_node *key,
 struct config_node *config_node_get(const struct config_node *map,
 	    const char *key, struct config_node **keyp);
 /*
- * over laid on base: mappings merge key by key, recursively; anything else in
- * over replaces what base has.  Either may be NULL.  New nodes go into t.
+ * over laid on base: mappings merge key by key, recursively, unless over is
+ * marked `replace`; anything else in over replaces what base has.  Either may be NULL.  New nodes go into t.
  */
 struct config_node *config_tree_merge(struct config_tree *t,
 	    struct config_node *base, struct config_node *over);
