@@ -601,6 +601,8 @@ s_op_next(void *arg, struct local_next *nx)
 		}
 		pthread_cond_wait(&p->cv, &p->mu);
 	}
+	/* Output so far belongs to earlier work, not to this event. */
+	s_read_output(p, s, 0);
 	v = p->qhead;
 	p->qhead = v->next;
 	if (p->qhead == NULL)
@@ -656,6 +658,8 @@ s_op_response(void *arg, const char *id, const void *body, size_t len,
 	int			 status = 202;
 
 	pthread_mutex_lock(&p->mu);
+	/* What it printed before answering belongs to this invocation. */
+	s_read_output(p, s, 0);
 	if ((v = s_current(s, id)) == NULL)
 		status = 400;
 	else if (too_large) {
@@ -670,6 +674,7 @@ s_op_response(void *arg, const char *id, const void *body, size_t len,
 		s->fast_deaths = 0;
 	}
 	pthread_mutex_unlock(&p->mu);
+	s_flush(p);
 	return status;
 }
 
@@ -686,6 +691,7 @@ s_op_error(void *arg, const char *id, const char *type, const void *body,
 	int			 status = 202;
 
 	pthread_mutex_lock(&p->mu);
+	s_read_output(p, s, 0);
 	if ((v = s_current(s, id)) == NULL) {
 		pthread_mutex_unlock(&p->mu);
 		return 400;
@@ -707,6 +713,7 @@ s_op_error(void *arg, const char *id, const char *type, const void *body,
 	s->cur = NULL;
 	s->fast_deaths = 0;
 	pthread_mutex_unlock(&p->mu);
+	s_flush(p);
 	return status;
 }
 
