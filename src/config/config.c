@@ -125,7 +125,8 @@ s_distance(const char *a, const char *b)
 				v = d[i][j - 1] + 1;
 			if (d[i - 1][j - 1] + c < v)
 				v = d[i - 1][j - 1] + c;
-			if (i > 1 && j > 1 && tolower((unsigned char)a[i - 1]) ==
+			if (i > 1 && j > 1 &&
+			    tolower((unsigned char)a[i - 1]) ==
 			    tolower((unsigned char)b[j - 2]) &&
 			    tolower((unsigned char)a[i - 2]) ==
 			    tolower((unsigned char)b[j - 1]) &&
@@ -1197,7 +1198,7 @@ s_overrides(struct loader *L, struct config_node *body,
 		config_node_put(over, pkey, explicit);
 	else if (flat != NULL && explicit != NULL &&
 	    config_node_is_null(explicit)) {
-		/* `provider:` left empty resets it; the flat keys still count. */
+		/* An empty `provider:` resets it; flat keys still count. */
 		flat->replace = 1;
 		config_node_put(over, pkey, flat);
 	} else if (flat != NULL)

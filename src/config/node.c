@@ -505,9 +505,9 @@ config_tree_parse(struct config_tree *t, const char *name, const char *yaml,
 			break;
 		case YAML_DOCUMENT_START_EVENT:
 			if (++docs > 1) {
-				cz_errf(err, "%s:%d:%d: a second YAML document; "
-				    "serverless.yaml holds one", name, line,
-				    col);
+				cz_errf(err, "%s:%d:%d: a second YAML "
+				    "document; serverless.yaml holds one",
+				    name, line, col);
 				goto out;
 			}
 			break;

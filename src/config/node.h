@@ -76,7 +76,8 @@ struct config_node *config_node_get(const struct config_node *map,
 	    const char *key, struct config_node **keyp);
 /*
  * over laid on base: mappings merge key by key, recursively, unless over is
- * marked `replace`; anything else in over replaces what base has.  Either may be NULL.  New nodes go into t.
+ * marked `replace`; anything else in over replaces what base has.  Either
+ * may be NULL.  New nodes go into t.
  */
 struct config_node *config_tree_merge(struct config_tree *t,
 	    struct config_node *base, struct config_node *over);

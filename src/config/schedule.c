@@ -15,7 +15,7 @@
 struct field {
 	const char	 *name;
 	int		  min, max;
-	const char *const *names;	/* 3-letter names for min..max, or NULL */
+	const char *const *names;	/* names of min..max, or NULL */
 	const char	 *kind;		/* "a month", for messages */
 	int		  q;		/* `?` allowed */
 	int		  slash;	/* `/` allowed */
@@ -82,8 +82,8 @@ s_value(const struct field *f, const char *v, size_t n, int *out,
 				*out = f->min + (int)i;
 				return 0;
 			}
-		return cz_errf(err, "cron: %s: %.*s is not %s (%s..%s)", f->name,
-		    (int)n, v, f->kind, f->names[0],
+		return cz_errf(err, "cron: %s: %.*s is not %s (%s..%s)",
+		    f->name, (int)n, v, f->kind, f->names[0],
 		    f->names[f->max - f->min]);
 	}
 	if (f->names != NULL)

@@ -309,9 +309,9 @@ static const struct {
 	  F ":3:47: schedules[0].enabled: expected true or false, got off" },
 	{ "schedule bad cron", S "schedules:\n"
 	  "  - {name: a, schedule: cron(0 3 * * * *)}\n", NULL,
-	  F ":3:25: schedules[0].schedule: \"cron(0 3 * * * *)\": cron: exactly "
-	  "one of day-of-month and day-of-week must be `?`, e.g. cron(0 3 * * "
-	  "? *)" },
+	  F ":3:25: schedules[0].schedule: \"cron(0 3 * * * *)\": cron: "
+	  "exactly one of day-of-month and day-of-week must be `?`, e.g. "
+	  "cron(0 3 * * ? *)" },
 	{ "schedules a mapping", S "schedules:\n  nightly: rate(1 day)\n",
 	  NULL, F ":3:3: schedules: expected a list, got a mapping" },
 	{ "schedule a string", S "schedules:\n  - rate(1 day)\n", NULL,
@@ -509,9 +509,11 @@ check_values(void)
 	T_OK(c.policies[0].statement_json == NULL, "dev: arn no statement");
 	T_OK(c.policies[1].arn == NULL, "dev: statement no arn");
 	T_STREQ(c.policies[1].statement_json,
-	    "{\"Sid\":\"Put\",\"Effect\":\"Allow\",\"Action\":[\"s3:GetObject\","
-	    "\"s3:PutObject\"],\"Resource\":\"arn:aws:s3:::b/*\",\"Condition\":"
-	    "{\"Bool\":{\"aws:SecureTransport\":true}}}", "dev: statement JSON");
+	    "{\"Sid\":\"Put\",\"Effect\":\"Allow\","
+	    "\"Action\":[\"s3:GetObject\",\"s3:PutObject\"],"
+	    "\"Resource\":\"arn:aws:s3:::b/*\",\"Condition\":"
+	    "{\"Bool\":{\"aws:SecureTransport\":true}}}",
+	    "dev: statement JSON");
 	T_OK(c.sources.n == 2 && strcmp(c.sources.v[1], "b.c") == 0,
 	    "dev: sources");
 	T_OK(c.cflags.n == 2 && strcmp(c.cflags.v[1], "-g") == 0,
