@@ -412,6 +412,8 @@ def identify(catalog, req):
         m = CREDENTIAL_RE.search("Credential=" + cred)
     if m is not None:
         req.region, req.signing = m.group(3), m.group(4)
+    elif "x-amz-target" not in req.headers:
+        req.signing = "s3"       # moto, like S3, serves unsigned requests
     req.service = req.signing
     meta = catalog.metadata(req.signing) if req.signing else {}
     proto = meta.get("protocol") or PROTOCOLS.get(req.signing)
@@ -801,6 +803,12 @@ class Server(socketserver.ThreadingMixIn, socketserver.TCPServer):
         self.up_timeout = timeout
         self.conn_ids = itertools.count(1)
 
+    def handle_error(self, request, client_address):
+        # a client that resets an idle keep-alive connection is normal
+        if isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            return
+        super().handle_error(request, client_address)
+
 
 class ClientGone(Exception):
     pass
@@ -817,6 +825,9 @@ class Handler(BaseHTTPRequestHandler):
     def setup(self):
         super().setup()
         self.conn_id = next(self.server.conn_ids)
+        self.entry = None
+        # a head and a body in two writes must not wait for a delayed ACK
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.conn_req = 0
 
     # every method goes through one path
@@ -891,11 +902,17 @@ class Handler(BaseHTTPRequestHandler):
             body = b""
         else:
             hdrs.append(("Content-Length", str(len(body))))
-        self.send_raw(self.head_bytes(status, reason, hdrs) + body)
+        if self.entry is not None:
+            self.entry["bytes_out"] = len(body)
+            self.entry["status"] = status
+        data = self.head_bytes(status, reason, hdrs) + body
+        self.commit()
+        self.send_raw(data)
         return len(body)
 
     def reset(self):
         """End the connection with RST: SO_LINGER on, timeout 0."""
+        self.commit()
         try:
             self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
                                        struct.pack("ii", 1, 0))
@@ -970,11 +987,20 @@ class Handler(BaseHTTPRequestHandler):
             "action": rule.action if rule else None,
             "rule": rule.index if rule else None,
         }
+        self.entry, self.t0 = entry, t0
         try:
             self.apply(req, rule, fired, entry)
         finally:
-            entry["ms"] = round((time.monotonic() - t0) * 1000, 1)
-            srv.log.add(entry)
+            self.commit()
+
+    def commit(self):
+        """Log the request, once.  Called just before the last bytes of
+        the answer go out, so a client that has its answer finds it in the
+        log."""
+        if self.entry is not None:
+            self.entry["ms"] = round((time.monotonic() - self.t0) * 1000, 1)
+            self.server.log.add(self.entry)
+            self.entry = None
 
     def apply(self, req, rule, fired, entry):
         spec = rule.spec if rule else {}
@@ -985,6 +1011,7 @@ class Handler(BaseHTTPRequestHandler):
             self.reset()
             return
         if action == "close_before":
+            self.commit()
             self.close_connection = True
             try:
                 self.connection.shutdown(socket.SHUT_RDWR)
@@ -1074,7 +1101,9 @@ class Handler(BaseHTTPRequestHandler):
         nobody = self.command == "HEAD" or resp.status in (204, 304) or \
             resp.status < 200
         if nobody:
-            self.send_raw(self.head_bytes(resp.status, resp.reason, hdrs))
+            data = self.head_bytes(resp.status, resp.reason, hdrs)
+            self.commit()
+            self.send_raw(data)
             return
         chunked = resp.length is None
         if chunked:
@@ -1084,7 +1113,8 @@ class Handler(BaseHTTPRequestHandler):
             else:
                 self.close_connection = True
                 chunked = False
-        self.send_raw(self.head_bytes(resp.status, resp.reason, hdrs))
+        pending = self.head_bytes(resp.status, resp.reason, hdrs)
+        held = b""
         for _ in range(1 << 30):
             data = resp.read1(65536) if hasattr(resp, "read1") else \
                 resp.read(65536)
@@ -1092,11 +1122,18 @@ class Handler(BaseHTTPRequestHandler):
                 break
             entry["bytes_out"] += len(data)
             if chunked:
-                self.send_raw(b"%x\r\n%s\r\n" % (len(data), data))
-            else:
-                self.send_raw(data)
+                data = b"%x\r\n%s\r\n" % (len(data), data)
+            # the head goes out with the first part of the body; one part
+            # is held back so the log is written before the last one
+            if held:
+                self.send_raw(held)
+            held = pending + data
+            pending = b""
+        held += pending
         if chunked:
-            self.send_raw(b"0\r\n\r\n")
+            held += b"0\r\n\r\n"
+        self.commit()
+        self.send_raw(held)
 
     def answer_buffered(self, req, resp, action, spec, entry):
         body = resp.read()
@@ -1137,6 +1174,8 @@ class Handler(BaseHTTPRequestHandler):
             data = head[:len(head) // 2]
         try:
             self.send_raw(data)
+            # let the part arrive before the RST, which would discard it
+            time.sleep(spec.get("ms", 100) / 1000.0)
         finally:
             self.reset()
 
