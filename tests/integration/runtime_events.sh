@@ -315,4 +315,52 @@ port=$(t_free_port)
 t_run env AWS_LAMBDA_RUNTIME_API=127.0.0.1:$port timeout 10 "$TMP/echo"
 t_eq "Runtime API unreachable: exit 1, no hang" "$RC" "1"
 
+# 8. The other example handlers.
+build knn "$ROOT/handlers/knn/knn.c" && build bs "$ROOT/handlers/blackscholes/blackscholes.c" &&
+    build cleanup "$ROOT/handlers/cleanup/cleanup.c" || { t_done; exit 1; }
+v2 GET /predict 'feature_1=5.2&feature_2=4.9' >"$TMP/k1.json"
+v2 GET /predict 'feature_1=0.8&feature_2=6.3' >"$TMP/k2.json"
+v2 GET /predict 'feature_1=abc' >"$TMP/k3.json"
+LAMBDA_TASK_ROOT=$ROOT/handlers/knn serve "$TMP/out-knn" "$TMP/knn" -- "$TMP"/k?.json
+LAMBDA_TASK_ROOT=$TMP/nowhere serve "$TMP/out-knn-init" "$TMP/knn" -- "$TMP/k1.json"
+printf '{"czappa":"function","name":"price","input":{"S":100,"K":100,"T":1,"r":0.05,"sigma":0.2}}' >"$TMP/b1.json"
+printf '{"S":100,"K":100,"T":1,"r":0.05,"sigma":0.2,"type":"put"}' >"$TMP/b2.json"
+printf '{"S":"x"}' >"$TMP/b3.json"
+serve "$TMP/out-bs" "$TMP/bs" -- "$TMP"/b?.json
+mkdir -p "$TMP/cache"
+touch -d '2 days ago' "$TMP/cache/old.bin"
+touch "$TMP/cache/new.bin"
+printf '{"czappa":"schedule","name":"cleanup","input":{"dir":"%s","max_age_seconds":3600}}' "$TMP/cache" >"$TMP/c1.json"
+serve "$TMP/out-cleanup" "$TMP/cleanup" -- "$TMP/c1.json"
+python3 - "$TMP" <<'PY'
+import json, sys, os
+d = sys.argv[1]
+def load(n):
+    got = {}
+    for l in open(os.path.join(d, n)):
+        r = json.loads(l); got[r["file"]] = r
+    return got
+def ck(name, cond, r):
+    print(("ok - " + name) if cond else ("not ok - %s: %s" % (name, json.dumps(r)[:300])))
+g = load("out-knn")
+e = json.loads(g["k1.json"]["body"]["body"])
+ck("knn: (5.2, 4.9) is blob b by 5 votes", e["blob"] == "b" and e["k"] == 5 and len(e["neighbours"]) == 5, e)
+e = json.loads(g["k2.json"]["body"]["body"])
+ck("knn: (0.8, 6.3) is blob c", e["blob"] == "c", e)
+ck("knn: bad feature is 400", g["k3.json"]["body"]["statusCode"] == 400, g["k3.json"])
+g = load("out-knn-init")
+r = g.get(None)
+ck("knn: missing model posts /init/error Runtime.ModelMissing", r and r["kind"] == "init-error" and r["error_type"] == "Runtime.ModelMissing" and "model.csv" in r["body"]["errorMessage"], r)
+g = load("out-bs")
+b = g["b1.json"]["body"]
+ck("blackscholes: call S=K=100 T=1 r=5% sigma=20% is 10.4506", g["b1.json"]["kind"] == "response" and abs(b["price"] - 10.4506) < 1e-3 and abs(b["delta"] - 0.6368) < 1e-3, b)
+b = g["b2.json"]["body"]
+ck("blackscholes: raw event to the only function, put is 5.5735", b.get("type") == "put" and abs(b["price"] - 5.5735) < 1e-3, b)
+r = g["b3.json"]
+ck("blackscholes: bad input is Function.BadInput", r["kind"] == "error" and r["error_type"] == "Function.BadInput", r)
+g = load("out-cleanup")
+b = g["c1.json"]["body"]
+ck("cleanup: removes only the old file", b["removed"] == ["old.bin"] and not os.path.exists(os.path.join(d, "cache/old.bin")) and os.path.exists(os.path.join(d, "cache/new.bin")), b)
+PY
+
 t_done
