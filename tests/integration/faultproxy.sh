@@ -69,6 +69,13 @@ t_eq "proxy_log filters by operation" \
 OUT=$(curl -s -o /dev/null -w '%{http_code}' -X POST -d '[{"action":"nope"}]' \
     "$PROXY_URL/__proxy/rules")
 t_eq "an invalid rule set is refused" "$OUT" 400
+# the recipes in docs/testing.md must be a valid rule set
+sed -n '/^### 3.4/,/^### 3.5/p' "$ROOT/docs/testing.md" |
+    sed -n '/^```json$/,/^```$/p' | sed '1d;$d' >"$TMP/recipes.json"
+OUT=$(proxy_rules "$TMP/recipes.json" 2>&1)
+t_eq "the recipes in docs/testing.md are accepted" "$?:$OUT" "0:"
+t_eq "the recipes hold 9 rules" "$(curl -s "$PROXY_URL/__proxy/rules" |
+    python3 -c 'import json,sys;print(len(json.load(sys.stdin)["rules"]))')" 9
 proxy_rules /dev/null
 t_eq "proxy_rules with an empty file clears the rules" "$?" 0
 
@@ -570,6 +577,13 @@ r = C["lambda"].get_function_configuration(FunctionName="fp-fn")
 strip = lambda d: {k: v for k, v in d.items()
                    if k not in ("State", "ResponseMetadata")}
 eq("patch_json keeps every other field", strip(r), strip(plain))
+rules([{"service": "lambda", "operation": "GetFunctionConfiguration",
+        "times": 2, "action": "patch_json",
+        "patch": {"Description": "poll ${n} of ${FunctionName}"}}])
+eq("patch_json templates: ${n} counts the firings",
+   [C["lambda"].get_function_configuration(FunctionName="fp-fn").get(
+       "Description") for _ in range(2)],
+   ["poll 1 of fp-fn", "poll 2 of fp-fn"])
 rules([{"service": "lambda", "operation": "GetFunction", "times": 3,
         "action": "patch_json",
         "patch": {"Configuration": {"State": "Pending"}}}])

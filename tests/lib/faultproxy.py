@@ -1063,7 +1063,7 @@ class Handler(BaseHTTPRequestHandler):
         try:
             entry["upstream_status"] = resp.status
             if buffered:
-                self.answer_buffered(req, resp, action, spec, entry)
+                self.answer_buffered(req, resp, action, spec, entry, fired)
             else:
                 entry["status"] = resp.status
                 self.answer_streamed(resp, entry)
@@ -1135,7 +1135,7 @@ class Handler(BaseHTTPRequestHandler):
         self.commit()
         self.send_raw(held)
 
-    def answer_buffered(self, req, resp, action, spec, entry):
+    def answer_buffered(self, req, resp, action, spec, entry, fired):
         body = resp.read()
         hdrs = self.resp_headers(resp)
         status = resp.status
@@ -1145,7 +1145,7 @@ class Handler(BaseHTTPRequestHandler):
             except ValueError:
                 doc = None
             if isinstance(doc, dict):
-                tvars = template_vars(req, 0)
+                tvars = template_vars(req, fired)
                 body = json.dumps(merge_patch(
                     doc, fill(spec["patch"], tvars))).encode()
                 status = spec.get("status", status)
