@@ -13,13 +13,13 @@
 #include "base/err.h"
 
 struct aws_sigv4_header {
-	const char	*name;		/* any case; lower-cased for signing */
-	const char	*value;		/* trimmed and space-folded for signing */
+	const char	*name;	/* any case; lower-cased for signing */
+	const char	*value;	/* trimmed and space-folded for signing */
 };
 
 struct aws_sigv4_input {
 	const char	*method;	/* "GET" */
-	const char	*path;		/* request path as sent, e.g. "/a%20b" */
+	const char	*path;		/* path as sent, e.g. "/a%20b" */
 	const char	*query;		/* query string as sent, without '?';
 					 * NULL or "" for none */
 	const struct aws_sigv4_header *headers;	/* must include host; a
@@ -49,7 +49,7 @@ struct aws_sigv4_input {
 					 * x-amz-content-sha256 header holding
 					 * ->payload_hash (the caller sends it)
 					 * unless headers already has one */
-	long		 expires;	/* presign only: X-Amz-Expires seconds */
+	long		 expires;	/* presign only: X-Amz-Expires, s */
 };
 
 struct aws_sigv4 {

@@ -450,6 +450,11 @@ static const struct aws_sigv4_header plain_hdrs[] = {
 	{ "X-Custom", "  a \t  b  " },
 	{ "x-custom", "c" },
 };
+static const struct aws_sigv4_header given_sha_hdrs[] = {
+	{ "Host", "example.amazonaws.com" },
+	{ "X-Amz-Content-SHA256", "UNSIGNED-PAYLOAD" },
+	{ "X-Amz-Date", OWN_DATE },
+};
 static const struct aws_sigv4_header s3pre_hdrs[] = {
 	{ "Host", "s3.us-east-1.amazonaws.com" },
 };
@@ -460,7 +465,8 @@ static const struct {
 	const char			*method, *path, *query, *body;
 	const struct aws_sigv4_header	*headers;
 	size_t				 nheaders;
-	const char			*region, *service, *payload_hash, *token;
+	const char			*region, *service;
+	const char			*payload_hash, *token;
 	int				 s3, add_sha;
 	const char			*want_creq;
 	const char			*want_sig;
@@ -525,6 +531,19 @@ static const struct {
 	  "host;x-amz-date;x-custom\n"
 	  EMPTY_SHA,
 	  "cb58829b7ef2afa3f1e1bbe56f8bbcc2827ae9822346af8df8a4bf073f8d1f48" },
+	{ "payload hash taken from a given x-amz-content-sha256 header",
+	  0, "POST", "/", NULL, "ignored body", given_sha_hdrs, 3,
+	  "us-east-1", "service", NULL, NULL, 0, 0,
+	  "POST\n"
+	  "/\n"
+	  "\n"
+	  "host:example.amazonaws.com\n"
+	  "x-amz-content-sha256:UNSIGNED-PAYLOAD\n"
+	  "x-amz-date:" OWN_DATE "\n"
+	  "\n"
+	  "host;x-amz-content-sha256;x-amz-date\n"
+	  "UNSIGNED-PAYLOAD",
+	  "fc77a97ae8d2089b4fdc71bb1d0406f5f1fc1656ff735d6bdb9b4a80dfba0683" },
 	{ "s3 presign: UNSIGNED-PAYLOAD, token in the query",
 	  1, "GET", "/my-bucket/key%20name.txt", "versionId=3", NULL,
 	  s3pre_hdrs, 1, "us-east-1", "s3", "UNSIGNED-PAYLOAD", "tok/en+==",
@@ -605,10 +624,12 @@ run_bad_input(void)
 		{ "header name with a space", OWN_DATE,
 		  "sigv4: bad header name \"Bad Name\"", badname, 2, 0, 0 },
 		{ "ISO date with dashes", "2024-01-02T03:04:05Z",
-		  "sigv4: date \"2024-01-02T03:04:05Z\" is not YYYYMMDDThhmmssZ",
+		  "sigv4: date \"2024-01-02T03:04:05Z\" is not "
+		  "YYYYMMDDThhmmssZ",
 		  s3pre_hdrs, 1, 0, 0 },
 		{ "presign expiry 0", OWN_DATE,
-		  "sigv4: expiry 0 s is not in 1..604800", s3pre_hdrs, 1, 0, 1 },
+		  "sigv4: expiry 0 s is not in 1..604800", s3pre_hdrs, 1, 0,
+		  1 },
 		{ "presign expiry past 7 days", OWN_DATE,
 		  "sigv4: expiry 604801 s is not in 1..604800", s3pre_hdrs, 1,
 		  604801, 1 },
