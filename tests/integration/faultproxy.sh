@@ -57,7 +57,8 @@ OUT=$(sigv4 sts -w '\n%{http_code}' "${form[@]}" "$PROXY_URL/")
 t_match "curl: sts throttled with query XML Throttling 400" "$OUT" \
     '<ErrorResponse xmlns="https://sts\.amazonaws\.com/doc/2011-06-15/">'
 t_match "curl: sts throttle code and status" "$(echo "$OUT" | tr -d '\n ')" \
-    '<Type>Sender</Type><Code>Throttling</Code><Message>Rateexceeded</Message>.*</ErrorResponse>400$'
+    '<Type>Sender</Type><Code>Throttling</Code><Message>Rateexceeded</Message>'\
+'.*</ErrorResponse>400$'
 OUT=$(sigv4 sts -w '\n%{http_code}' "${form[@]}" "$PROXY_URL/")
 t_match "curl: times 1 spent, the next call reaches moto" \
     "$(echo "$OUT" | tr -d '\n')" \
@@ -136,10 +137,25 @@ def reset_log():
     ctl("reset-log", b"")
 
 
+def wait_log(pred, limit=5.0):
+    """The first log entry for which pred is true, waiting at most limit
+    seconds (a delayed request is logged when its answer goes out)."""
+    end = time.monotonic() + limit
+    for _ in range(int(limit * 20)):
+        for e in log():
+            if pred(e):
+                return e
+        if time.monotonic() > end:
+            break
+        time.sleep(0.05)
+    return None
+
+
 def client(svc, endpoint=PROXY, **cfg):
     # total_max_attempts 1: no retry at all ("max_attempts": 1 means one retry)
     c = dict(retries={"total_max_attempts": 1, "mode": "standard"},
-             connect_timeout=5, read_timeout=20, s3={"addressing_style": "path"})
+             connect_timeout=5, read_timeout=20,
+             s3={"addressing_style": "path"})
     c.update(cfg)
     return boto3.client(svc, endpoint_url=endpoint, region_name="us-east-1",
                         aws_access_key_id="testing",
@@ -181,7 +197,7 @@ def raw(svc, method, path, body=b"", headers=None):
     return r.status, {k.lower(): v for k, v in r.getheaders()}, data
 
 
-# ---- set up a small stage through the proxy, no rules -------------------
+# ---- set up a small stage through the proxy, no rules -----------------------
 rules([])
 reset_log()
 ZIPBUF = io.BytesIO()
@@ -223,7 +239,7 @@ got = [(e["service"], e["operation"]) for e in log()]
 want = [(s, C[s].meta.method_to_api_mapping[m]) for s, m, _ in setup]
 eq("log names the service and operation of each setup call", got, want)
 
-# ---- identification of every call czappa makes ---------------------------
+# ---- identification of every call czappa makes ------------------------------
 ok, mpu = call("s3", "create_multipart_upload", Bucket="fp-bkt", Key="mp")
 UPLOAD = mpu["UploadId"]
 VER = None
@@ -337,7 +353,7 @@ for svc, method, target, op in samples:
         faultproxy.identify(cat, req)
         eq("classify %s %s (%s)" % (method, target, name), req.operation, op)
 
-# ---- throttle: the service's own error, in its own protocol ---------------
+# ---- throttle: the service's own error, in its own protocol -----------------
 throttles = [
     ("lambda", "get_function", {"FunctionName": "fp-fn"}, 429,
      "TooManyRequestsException"),
@@ -398,7 +414,7 @@ eq("s3 throttle: Error XML and request id headers", (
    (503, "Error", "SlowDown", "Please reduce your request rate.", True,
     "application/xml"))
 
-# ---- status: 5xx in the service's protocol ---------------------------------
+# ---- status: 5xx in the service's protocol ----------------------------------
 statuses = [
     ("lambda", "get_function", {"FunctionName": "fp-fn"}, 500,
      "ServiceException"),
@@ -422,13 +438,14 @@ for svc, m, kw, st, code in statuses:
     ok, r = call(svc, m, **kw)
     eq("status %d on %s %s -> %s" % (st, svc, op, code), err(r), (st, code))
 rules([{"service": "lambda", "action": "status", "status": 503,
-        "code": "ServiceUnavailableException", "message": "try ${FunctionName}"}])
+        "code": "ServiceUnavailableException",
+        "message": "try ${FunctionName}"}])
 ok, r = call("lambda", "get_function", FunctionName="fp-fn")
 eq("status with its own code and templated message",
    (err(r), r.response["Error"]["Message"] if not ok else None),
    ((503, "ServiceUnavailableException"), "try fp-fn"))
 
-# ---- reset_before / close_before: never reaches moto -----------------------
+# ---- reset_before / close_before: never reaches moto ------------------------
 for action in ("reset_before", "close_before"):
     grp = "/fp/%s" % action
     rules([{"service": "logs", "operation": "CreateLogGroup", "times": 1,
@@ -445,7 +462,7 @@ for action in ("reset_before", "close_before"):
     eq("%s: moto never saw the request" % action,
        [g["logGroupName"] for g in r["logGroups"]], [])
 
-# ---- reset_mid: moto did it, the client got half an answer -----------------
+# ---- reset_mid: moto did it, the client got half an answer ------------------
 rules([{"service": "logs", "operation": "CreateLogGroup", "times": 1,
         "action": "reset_mid"}])
 ok, r = call("logs", "create_log_group", logGroupName="/fp/mid")
@@ -500,6 +517,12 @@ eq("delay 1500 ms beats a 0.5 s read timeout", type(r).__name__,
    "ReadTimeoutError")
 check("delay: the client gave up after about 0.5 s", 0.4 < dt < 1.4,
       "%.2f s" % dt)
+e = wait_log(lambda e: e["action"] == "delay" and
+             e["operation"] == "GetFunction")
+check("delay: the late request is logged once its (unread) answer is sent",
+      e is not None and e["ms"] >= 1500 and e["upstream_status"] == 200,
+      repr(e))
+reset_log()
 rules([{"service": "lambda", "operation": "GetFunction", "times": 1,
         "action": "delay", "ms": 400}])
 t0 = time.monotonic()
@@ -520,8 +543,12 @@ eq("delay when=after: the client times out", type(r).__name__,
 ok, r = call("logs", "describe_log_groups", logGroupNamePrefix="/fp/late")
 eq("delay when=after: but moto did the work",
    [g["logGroupName"] for g in r["logGroups"]], ["/fp/late"])
+check("delay when=after: logged when the late answer went out",
+      wait_log(lambda e: e["action"] == "delay" and
+               e["operation"] == "CreateLogGroup") is not None, "no entry")
+reset_log()
 
-# ---- respond / error: what moto lacks ----------------------------------------
+# ---- respond / error: what moto lacks ---------------------------------------
 IAM_MSG = "The role defined for the function cannot be assumed by Lambda."
 rules([{"service": "lambda", "operation": "CreateFunction", "times": 2,
         "action": "respond", "status": 400,
@@ -557,7 +584,7 @@ ok, r = call("lambda", "update_function_configuration", FunctionName="fp-fn",
              Timeout=20)
 check("the retried update goes through", ok, repr(r))
 
-# ---- patch_json: Lambda's Pending / InProgress -------------------------------
+# ---- patch_json: Lambda's Pending / InProgress ------------------------------
 rules([])
 plain = C["lambda"].get_function_configuration(FunctionName="fp-fn")
 rules([{"service": "lambda", "operation": "GetFunctionConfiguration",
@@ -653,7 +680,7 @@ st = json.loads(ctl("rules"))
 eq("GET /__proxy/rules shows the counters",
    [(x["matched"], x["fired"]) for x in st["rules"]], [(1, 1)])
 
-# ---- the rules file is reread when it changes ---------------------------------
+# ---- the rules file is reread when it changes -------------------------------
 def write_rules(doc, inplace=False):
     text = json.dumps(doc)
     if inplace:
@@ -689,7 +716,7 @@ except urllib.error.HTTPError as e:
 eq("a typo in a rule key is refused", r,
    (400, "rule 0: unknown key(s) tims"))
 
-# ---- the log: calls and bytes ---------------------------------------------------
+# ---- the log: calls and bytes -----------------------------------------------
 rules([])
 reset_log()
 C["s3"].put_object(Bucket="fp-bkt", Key="big", Body=OBJ)
@@ -755,7 +782,7 @@ eq("unsigned chunked request logged as S3 with its decoded size",
    [(e["service"], e["operation"], e["bytes_in"]) for e in log()][-2],
    ("s3", "PutObject", 3021))
 
-# ---- framing of answers that moto never sends: a tiny upstream ----------------
+# ---- framing of answers that moto never sends: a tiny upstream --------------
 class Up(BaseHTTPRequestHandler):
     def log_message(self, *a):
         pass
@@ -804,7 +831,7 @@ finally:
     p2.wait(10)
     up.shutdown()
 
-# ---- upstream down: a 502 in the service's protocol -----------------------------
+# ---- upstream down: a 502 in the service's protocol -------------------------
 s = socket.socket()
 s.bind(("127.0.0.1", 0))
 dead = s.getsockname()[1]
@@ -830,7 +857,7 @@ finally:
     p3.terminate()
     p3.wait(10)
 
-# ---- what the proxy costs ----------------------------------------------------------
+# ---- what the proxy costs ---------------------------------------------------
 rules([])
 def median_ms(cl, n=60):
     ts = []
