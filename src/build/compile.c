@@ -1,0 +1,374 @@
+/*
+ * compile: see compile.h.  The runtime library is checked to be for the
+ * target CPU before linking, because a linker's "file in wrong format" says
+ * nothing about which file or what to do.
+ */
+#include <sys/stat.h>
+#include <sys/utsname.h>
+
+#include <elf.h>
+#include <errno.h>
+#include <glob.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/buf.h"
+#include "base/file.h"
+#include "base/proc.h"
+#include "base/xmalloc.h"
+#include "build/compile.h"
+#include "build/elf.h"
+
+#define COMPILE_TIMEOUT_MS	(5 * 60 * 1000)
+
+/* 1 if path is a regular file. */
+static int
+s_is_file(const char *path)
+{
+	struct stat	st;
+
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* Absolute, resolved form of path (new string), or NULL. */
+static char *
+s_real(const char *path)
+{
+	char	*r;
+
+	if ((r = realpath(path, NULL)) == NULL)
+		return NULL;
+	return r;
+}
+
+/* Looks for name in each of dirs; the resolved directory (new string) of the
+ * first that has it, or NULL.  Every directory looked at is added to tried. */
+static char *
+s_find_in(const struct cz_strv *dirs, const char *name, struct cz_buf *tried)
+{
+	char	*p;
+	size_t	 i;
+
+	for (i = 0; i < dirs->n; i++) {
+		cz_buf_addf(tried, "%s%s", tried->len ? ", " : "",
+		    dirs->v[i]);
+		p = cz_xasprintf("%s/%s", dirs->v[i], name);
+		if (s_is_file(p)) {
+			free(p);
+			return s_real(dirs->v[i]);
+		}
+		free(p);
+	}
+	return NULL;
+}
+
+/* The directory of /proc/self/exe (new string), or NULL. */
+static char *
+s_exe_dir(void)
+{
+	char	*exe, *dir;
+
+	if ((exe = realpath("/proc/self/exe", NULL)) == NULL)
+		return NULL;
+	dir = cz_dirname(exe);
+	free(exe);
+	return dir;
+}
+
+int
+build_runtime_find(const char *dir, const char *exe_dir,
+    struct build_runtime *rt, struct cz_err *err)
+{
+	struct cz_strv	 libdirs = CZ_STRV_INIT, incdirs = CZ_STRV_INIT;
+	struct cz_buf	 tried = CZ_BUF_INIT;
+	const char	*how = "";
+	char		*own = NULL, *libdir = NULL;
+	glob_t		 g;
+	size_t		 i;
+	int		 rc = -1;
+
+	memset(rt, 0, sizeof(*rt));
+	if (dir == NULL && (dir = getenv("CZAPPA_RUNTIME_DIR")) != NULL &&
+	    *dir != '\0')
+		how = " (from CZAPPA_RUNTIME_DIR)";
+	else if (dir != NULL && *dir == '\0')
+		dir = NULL;
+	if (dir != NULL) {
+		cz_strv_push(&libdirs, dir);
+		cz_strv_push(&incdirs, dir);
+	} else {
+		if (exe_dir == NULL && (exe_dir = own = s_exe_dir()) == NULL) {
+			cz_errf(err, "cannot find czappa's own executable: "
+			    "/proc/self/exe: %s; set CZAPPA_RUNTIME_DIR",
+			    strerror(errno));
+			goto out;
+		}
+		cz_strv_pushf(&libdirs, "%s/src/runtime", exe_dir);
+		cz_strv_pushf(&libdirs, "%s/../lib/czappa", exe_dir);
+		cz_strv_pushf(&incdirs, "%s/src/runtime", exe_dir);
+		cz_strv_pushf(&incdirs, "%s/../include/czappa", exe_dir);
+		/* Debian's libdir is lib/<triplet>: any of them. */
+		cz_buf_reset(&tried);
+		cz_buf_addf(&tried, "%s/../lib/*/czappa", exe_dir);
+		if (glob(tried.s, GLOB_ONLYDIR, NULL, &g) == 0) {
+			for (i = 0; i < g.gl_pathc; i++)
+				cz_strv_push(&libdirs, g.gl_pathv[i]);
+			globfree(&g);
+		} else
+			cz_strv_push(&libdirs, tried.s);
+		cz_buf_reset(&tried);
+		cz_strv_pushf(&libdirs, "%s/../lib64/czappa", exe_dir);
+	}
+	if ((libdir = s_find_in(&libdirs, BUILD_RUNTIME_LIB, &tried)) ==
+	    NULL) {
+		cz_errf(err, "runtime library %s not found%s (tried %s); set "
+		    "CZAPPA_RUNTIME_DIR to the directory holding it",
+		    BUILD_RUNTIME_LIB, how, tried.s);
+		goto out;
+	}
+	cz_buf_reset(&tried);
+	if ((rt->incdir = s_find_in(&incdirs, BUILD_RUNTIME_HEADER,
+	    &tried)) == NULL) {
+		cz_errf(err, "runtime header %s not found%s (tried %s); set "
+		    "CZAPPA_RUNTIME_DIR to the directory holding it",
+		    BUILD_RUNTIME_HEADER, how, tried.s);
+		goto out;
+	}
+	rt->lib = cz_xasprintf("%s/%s", libdir, BUILD_RUNTIME_LIB);
+	rc = 0;
+out:
+	if (rc == -1)
+		build_runtime_release(rt);
+	free(libdir);
+	free(own);
+	cz_strv_release(&libdirs);
+	cz_strv_release(&incdirs);
+	cz_buf_release(&tried);
+	return rc;
+}
+
+void
+build_runtime_release(struct build_runtime *rt)
+{
+	free(rt->lib);
+	free(rt->incdir);
+	rt->lib = rt->incdir = NULL;
+}
+
+const char *
+build_host_arch(void)
+{
+	struct utsname	u;
+
+	if (uname(&u) == 0 && (strcmp(u.machine, "aarch64") == 0 ||
+	    strcmp(u.machine, "arm64") == 0))
+		return "arm64";
+	return "x86_64";
+}
+
+/* 1 if prog (a name looked up in PATH, or a path) can be run. */
+static int
+s_in_path(const char *prog)
+{
+	const char	*path, *p, *colon;
+	char		*cand;
+	int		 found = 0;
+
+	if (strchr(prog, '/') != NULL)
+		return access(prog, X_OK) == 0;
+	if ((path = getenv("PATH")) == NULL || *path == '\0')
+		path = "/usr/local/bin:/usr/bin:/bin";
+	for (p = path; !found; p = colon + 1) {
+		colon = strchr(p, ':');
+		if (colon == NULL)
+			colon = p + strlen(p);
+		cand = cz_xasprintf("%.*s/%s", (int)(colon - p),
+		    colon == p ? "." : p, prog);
+		found = s_is_file(cand) && access(cand, X_OK) == 0;
+		free(cand);
+		if (*colon == '\0')
+			break;
+	}
+	return found;
+}
+
+/* Splits s at blanks onto argv ("ccache gcc"); no quoting, no shell. */
+static void
+s_split(struct cz_strv *argv, const char *s)
+{
+	size_t	n;
+
+	for (;;) {
+		s += strspn(s, " \t");
+		if (*s == '\0')
+			break;
+		n = strcspn(s, " \t");
+		cz_strv_take(argv, cz_xstrndup(s, n));
+		s += n;
+	}
+}
+
+int
+build_compiler(const char *arch, const char *cc_override,
+    struct cz_strv *argv, struct cz_err *err)
+{
+	const char	*cc, *pkg;
+	size_t		 first = argv->n;
+
+	if (build_elf_arch_machine(arch) == 0)
+		return cz_errf(err, "unknown architecture %s (x86_64 or "
+		    "arm64)", arch);
+	if (cc_override != NULL && *cc_override != '\0') {
+		cc = cc_override;
+		pkg = NULL;
+	} else if (strcmp(arch, build_host_arch()) == 0) {
+		if ((cc = getenv("CC")) == NULL || *cc == '\0')
+			cc = "cc";
+		pkg = NULL;
+	} else if (strcmp(arch, "arm64") == 0) {
+		cc = "aarch64-linux-gnu-gcc";
+		pkg = "gcc-aarch64-linux-gnu";
+	} else {
+		cc = "x86_64-linux-gnu-gcc";
+		pkg = "gcc-x86-64-linux-gnu";
+	}
+	s_split(argv, cc);
+	if (argv->n == first)
+		return cz_errf(err, "empty compiler name");
+	if (!s_in_path(argv->v[first])) {
+		if (pkg != NULL)
+			return cz_errf(err, "architecture %s needs the cross "
+			    "compiler %s, which is not in PATH (Debian and "
+			    "Ubuntu: apt-get install %s)", arch,
+			    argv->v[first], pkg);
+		return cz_errf(err, "compiler %s is not in PATH",
+		    argv->v[first]);
+	}
+	return 0;
+}
+
+/*
+ * The e_machine of the first ELF member of the ar archive at path: 0 and
+ * *machine (0 if it has no ELF member), or -1 and *err.  The members' headers
+ * are 60 bytes each, sizes in decimal ASCII (ar(5)).
+ */
+static int
+s_archive_machine(const char *path, unsigned *machine, struct cz_err *err)
+{
+	struct cz_buf		 b = CZ_BUF_INIT;
+	const unsigned char	*p;
+	char			 num[11];
+	unsigned long		 size;
+	size_t			 off = 8;
+	int			 rc = -1;
+
+	*machine = 0;
+	if (cz_file_read(path, &b, err) == -1)
+		goto out;
+	if (b.len < 8 || memcmp(b.s, "!<arch>\n", 8) != 0) {
+		cz_errf(err, "%s: not an ar archive", path);
+		goto out;
+	}
+	p = (const unsigned char *)b.s;
+	while (off + 60 <= b.len) {
+		memcpy(num, p + off + 48, 10);
+		num[10] = '\0';
+		size = strtoul(num, NULL, 10);
+		off += 60;
+		if (size > b.len - off)
+			break;
+		if (size >= sizeof(Elf64_Ehdr) &&
+		    memcmp(p + off, ELFMAG, SELFMAG) == 0) {
+			*machine = (unsigned)p[off + 18] |
+			    (unsigned)p[off + 19] << 8;
+			break;
+		}
+		off += size + (size & 1);
+	}
+	rc = 0;
+out:
+	cz_buf_release(&b);
+	return rc;
+}
+
+int
+build_compile(const struct config *cfg, const char *arch,
+    const struct build_runtime *rt, const char *cc_override,
+    const char *out, struct cz_buf *log, struct cz_err *err)
+{
+	struct cz_strv	 argv = CZ_STRV_INIT;
+	struct cz_proc	 p;
+	const char	*dir = cfg->dir ? cfg->dir : ".";
+	const char	*have, *deflibs[] = { "jansson", "m" };
+	char		*path;
+	unsigned	 machine;
+	size_t		 i;
+	int		 ok, rc = -1;
+
+	if (cfg->sources.n == 0) {
+		cz_errf(err, "build.sources is empty: name the handler's .c "
+		    "files");
+		goto out;
+	}
+	for (i = 0; i < cfg->sources.n; i++) {
+		path = cz_xasprintf("%s/%s", dir, cfg->sources.v[i]);
+		ok = s_is_file(path);
+		free(path);
+		if (!ok) {
+			cz_errf(err, "%s: no such source file in %s",
+			    cfg->sources.v[i], dir);
+			goto out;
+		}
+	}
+	/* The compiler first: without it the runtime does not matter. */
+	if (build_compiler(arch, cc_override, &argv, err) == -1)
+		goto out;
+	if (s_archive_machine(rt->lib, &machine, err) == -1)
+		goto out;
+	if (machine != 0 && machine != build_elf_arch_machine(arch)) {
+		have = build_elf_machine_name(machine);
+		cz_errf(err, "%s is built for %s, not %s; set "
+		    "CZAPPA_RUNTIME_DIR to a runtime built for %s", rt->lib,
+		    have ? have : "another CPU", arch, arch);
+		goto out;
+	}
+	cz_strv_push(&argv, "-std=gnu11");
+	cz_strv_push(&argv, "-O2");
+	for (i = 0; i < cfg->cflags.n; i++)
+		cz_strv_push(&argv, cfg->cflags.v[i]);
+	cz_strv_pushf(&argv, "-I%s", rt->incdir);
+	if (cfg->static_link)
+		cz_strv_push(&argv, "-static");
+	cz_strv_push(&argv, "-o");
+	cz_strv_push(&argv, out);
+	for (i = 0; i < cfg->sources.n; i++)
+		cz_strv_push(&argv, cfg->sources.v[i]);
+	cz_strv_push(&argv, rt->lib);
+	for (i = 0; i < cfg->libs.n; i++)
+		cz_strv_pushf(&argv, "-l%s", cfg->libs.v[i]);
+	/* The runtime needs these after the user's libraries, which may use
+	 * them too; a repeat -l costs nothing. */
+	for (i = 0; i < sizeof(deflibs) / sizeof(deflibs[0]); i++)
+		cz_strv_pushf(&argv, "-l%s", deflibs[i]);
+
+	memset(&p, 0, sizeof(p));
+	p.argv = (const char *const *)argv.v;
+	p.dir = dir;
+	p.out = log;
+	p.errout = log;
+	p.timeout_ms = COMPILE_TIMEOUT_MS;
+	if (cz_proc_run(&p, err) == -1) {
+		cz_err_prefix(err, "%s", argv.v[0]);
+		goto out;
+	}
+	if (p.status != 0) {
+		cz_errf(err, "compile failed");
+		goto out;
+	}
+	rc = 0;
+out:
+	cz_strv_release(&argv);
+	return rc;
+}

@@ -1,0 +1,58 @@
+/*
+ * package: a stage's configuration in, a deployable zip out.  Compiles the
+ * handler with the runtime into `bootstrap`, checks that ELF against Amazon
+ * Linux 2023 (bundling the shared libraries a dynamic build needs into lib/),
+ * adds build.files and writes the deterministic zip with its SHA-256.  Used
+ * by `czappa package`, `deploy` and `update`; it prints nothing.
+ */
+#ifndef CZ_BUILD_PACKAGE_H
+#define CZ_BUILD_PACKAGE_H
+
+#include "base/buf.h"
+#include "base/err.h"
+#include "base/strv.h"
+#include "config/config.h"
+
+struct build_opts {
+	const char	*arch;		/* NULL: cfg->architecture, else x86_64 */
+	const char	*output;	/* the zip; NULL: <dir>/.czappa/build/
+					 * <arch>/<service>[-<stage>].zip */
+	const char	*runtime_dir;	/* NULL: CZAPPA_RUNTIME_DIR, else next
+					 * to czappa (see compile.h) */
+	const char	*cc;		/* compiler command; NULL: $CC, cc or
+					 * the cross compiler for arch */
+};
+
+struct build_result {
+	char			*bootstrap;	/* the executable built */
+	char			*zip_path;	/* the zip written */
+	unsigned long long	 zip_size;	/* bytes */
+	unsigned long long	 unzipped_size;	/* bytes, all entries */
+	size_t			 entries;	/* files in the zip */
+	int			 static_linked;	/* 1: no loader, no libraries */
+	struct cz_strv		 bundled;	/* "lib/libjansson.so.4": shared
+						 * libraries czappa added */
+	char			 sha256_hex[65];	/* of the zip */
+	char			 sha256_b64[45];	/* Lambda's CodeSha256 */
+	long long		 compile_ms;	/* time spent compiling */
+	long long		 zip_ms;	/* checking and zipping */
+	struct cz_buf		 compiler_output; /* cc's stdout and stderr,
+						 * also when it failed */
+};
+
+#define BUILD_RESULT_INIT	{ NULL, NULL, 0, 0, 0, 0, CZ_STRV_INIT, \
+	{ 0 }, { 0 }, 0, 0, CZ_BUF_INIT }
+
+void	build_result_release(struct build_result *);
+
+/*
+ * Builds the zip for cfg (opts may be NULL: all defaults).  Blocks while the
+ * compiler runs.  0 and *res filled (release it), or -1 and *err; on "compile
+ * failed" res->compiler_output holds what the compiler said.  Release *res
+ * either way.  The zip is
+ * byte-for-byte the same for the same sources, files and toolchain.
+ */
+int	build_package(const struct config *cfg, const struct build_opts *opts,
+	    struct build_result *res, struct cz_err *err);
+
+#endif
