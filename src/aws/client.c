@@ -198,9 +198,12 @@ aws_error_from_resp(const char *service, const char *op,
 	} else if (resp->body.len && resp->body.s[0] == '<' &&
 	    aws_xml_parse(resp->body.s, resp->body.len, &x, &ignored) == 0) {
 		root = aws_xml_root(x);
-		/* Query: ErrorResponse/Error; S3: Error at the root. */
+		/* Query: ErrorResponse/Error (moto's auth checker adds an
+		 * Errors level); S3: Error at the root. */
 		e = strcmp(aws_xml_name(root), "Error") == 0 ? root :
 		    aws_xml_find(root, "Error");
+		if (e == NULL)
+			e = aws_xml_find(root, "Errors/Error");
 		if (e) {
 			xcode = aws_xml_text(e, "Code");
 			xmsg = aws_xml_text(e, "Message");
