@@ -4,7 +4,7 @@
 # czappa's Runtime API server and HTTP front against a client that no C
 # code of ours wrote.  It speaks the 2018-06-01 Runtime API and answers by
 # the event's rawPath:
-#   /echo        200, JSON body: the event and the environment it saw
+#   /echo[/...]  200, JSON body: the event and the environment it saw
 #   /cookies     201, a custom header and two cookies
 #   /binary      bytes 0..255, isBase64Encoded
 #   /missing     404 passthrough
@@ -53,7 +53,7 @@ def answer(rid, obj):
 def http_answer(rid, ev):
     path = ev.get("rawPath", "")
     q = urllib.parse.parse_qs(ev.get("rawQueryString", ""))
-    if path == "/echo":
+    if path == "/echo" or path.startswith("/echo/"):
         env = {k: os.environ.get(k) for k in (
             "AWS_LAMBDA_RUNTIME_API", "_HANDLER", "LAMBDA_TASK_ROOT",
             "AWS_LAMBDA_FUNCTION_NAME", "AWS_LAMBDA_FUNCTION_VERSION",

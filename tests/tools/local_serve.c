@@ -4,7 +4,8 @@
  * only (pool.h, front.h).  Every log record goes to stderr as
  * "<kind> w<worker> <request id|-> <text>".
  *
- *   local_serve -b BOOTSTRAP [-w N] [-t MS] [-q N] [-m N] [-e K=V]... MODE
+ *   local_serve -b BOOTSTRAP [-w N] [-t MS] [-T MS] [-q N] [-m N] [-e K=V]...
+ *               MODE
  *   MODE: [-p PORT] [-f]     serve HTTP; prints "port N" when ready and runs
  *                            until SIGTERM or SIGINT (-f: function URL)
  *         -i PAYLOAD [-n N]  N invocations at once from N threads; prints
@@ -117,11 +118,12 @@ main(int argc, char **argv)
 	memset(&err, 0, sizeof(err));
 	o.hooks.on_log = on_log;
 	o.function_name = "local-test";
-	while ((c = getopt(argc, argv, "b:w:t:q:m:e:p:fi:n:s:I:k")) != -1) {
+	while ((c = getopt(argc, argv, "b:w:t:T:q:m:e:p:fi:n:s:I:k")) != -1) {
 		switch (c) {
 		case 'b': o.bootstrap = optarg; break;
 		case 'w': o.workers = num(optarg); break;
 		case 't': o.timeout_ms = num(optarg); break;
+		case 'T': o.init_timeout_ms = num(optarg); break;
 		case 'q': o.queue_max = num(optarg); break;
 		case 'm': o.max_fast_deaths = num(optarg); break;
 		case 'e': cz_strv_push(&env, optarg); break;
