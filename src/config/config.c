@@ -389,33 +389,30 @@ s_service(struct loader *L, const struct config_node *n)
 	return 0;
 }
 
-/* us-east-1, eu-central-2, us-gov-west-1, cn-northwest-1, ap-southeast-5 */
+/*
+ * Words of a-z joined by -, then a number: us-east-1, us-gov-west-1,
+ * eusc-de-east-1.  New regions keep that shape; their names are not listed
+ * here so that a new region never needs a new czappa.
+ */
 static int
 s_region(struct loader *L, const struct config_node *n)
 {
-	const char	*p = n->s;
-	int		 parts = 0, digits = 0;
+	const char	*p;
+	int		 words = 0, digits = 0;
 	char		 show[64];
 
 	if (s_str(L, n) == -1)
 		return -1;
-	if (islower((unsigned char)p[0]) && islower((unsigned char)p[1]) &&
-	    p[2] == '-') {
-		p += 3;
-		while (islower((unsigned char)*p)) {
-			while (islower((unsigned char)*p))
-				p++;
-			if (*p++ != '-')
-				goto bad;
-			parts++;
-		}
-		while (isdigit((unsigned char)*p) && digits < 3) {
+	for (p = n->s; islower((unsigned char)*p); words++) {
+		while (islower((unsigned char)*p))
 			p++;
-			digits++;
-		}
-		if (*p == '\0' && parts >= 1 && digits >= 1)
-			return 0;
+		if (*p++ != '-')
+			goto bad;
 	}
+	while (isdigit((unsigned char)p[digits]))
+		digits++;
+	if (words >= 2 && digits >= 1 && digits <= 2 && p[digits] == '\0')
+		return 0;
 bad:
 	return config_node_errf(L->err, L->name, n, "%s is not an AWS region "
 	    "name like us-east-1", config_node_show(n, show, sizeof(show)));

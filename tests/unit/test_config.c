@@ -124,6 +124,14 @@ static const struct {
 	  NULL },
 	{ "region", S "provider:\n  region: eu-central-2\n", NULL, NULL },
 	{ "region gov", S "provider:\n  region: us-gov-west-1\n", NULL, NULL },
+	{ "region sovereign", S "provider:\n  region: eusc-de-east-1\n", NULL,
+	  NULL },
+	{ "region no number", S "provider:\n  region: us-east\n", NULL,
+	  F ":3:11: provider.region: us-east is not an AWS region name like "
+	  "us-east-1" },
+	{ "region one word", S "provider:\n  region: local-1\n", NULL,
+	  F ":3:11: provider.region: local-1 is not an AWS region name like "
+	  "us-east-1" },
 	{ "region bad", S "provider:\n  region: Frankfurt\n", NULL,
 	  F ":3:11: provider.region: Frankfurt is not an AWS region name like "
 	  "us-east-1" },
@@ -848,6 +856,7 @@ check_hostile(void)
 	struct cz_buf	 ex = CZ_BUF_INIT;
 	struct config	 c;
 	struct cz_err	 err;
+	static const char noise[] = "{}[]:-,&*!|>'\"%@`#?\n \t\x01\xff" "a0";
 	char		*b;
 	size_t		 i, j, n, ok = 0, failed = 0, silent = 0;
 
@@ -885,8 +894,7 @@ check_hostile(void)
 	for (i = 0; i < 2000; i++) {
 		memcpy(b, ex.s, ex.len);
 		for (j = 0; j < 1 + i % 4; j++)
-			b[rnd() % ex.len] = "{}[]:-,&*!|>'\"%@`#?\n \t\x01\xff"
-			    "a0"[rnd() % 28];
+			b[rnd() % ex.len] = noise[rnd() % (sizeof(noise) - 1)];
 		memset(&err, 0, sizeof(err));
 		if (config_parse(F, b, ex.len, NULL, &c, &err) == 0)
 			ok++;
