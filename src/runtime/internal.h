@@ -126,6 +126,8 @@ void	czrt_log_end(void);
 void	czrt_log_crash_drain(void);
 /* Async-signal-safe: one tagged ERROR line from the runtime. */
 void	czrt_log_crash_line(const char *msg);
+/* Async-signal-safe: fds 1 and 2 back to the real outputs (before exec). */
+void	czrt_log_restore_fds(void);
 /* A line from the runtime itself, tagged like the handler's. */
 void	czrt_log_line(const char *level, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));

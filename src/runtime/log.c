@@ -439,3 +439,15 @@ czrt_log_crash_line(const char *msg)
 	}
 	s_emit_safe(s_streams[1].out, "ERROR", msg, strlen(msg));
 }
+
+/* Async-signal-safe: fds 1 and 2 back to the real outputs (before exec). */
+void
+czrt_log_restore_fds(void)
+{
+	int	i;
+
+	if (!s_started)
+		return;
+	for (i = 0; i < 2; i++)
+		dup2(s_streams[i].out, i + 1);
+}

@@ -11,6 +11,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -23,6 +24,8 @@
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <unistd.h>
+
+extern char **environ;
 
 #include "base/xmalloc.h"
 #include "runtime/internal.h"
@@ -430,6 +433,9 @@ static size_t		 s_crash_headlen;
 static char		 s_crash_id[160];	/* request id, JSON-safe */
 static char		 s_crash_req[2048];
 static char		 s_altstack[64 * 1024];
+static char		 s_cmdline[8192];	/* argv for the restart */
+static char		*s_argv[128];
+static int		 s_restart_off;		/* CZAPPA_NO_RESTART set */
 
 static size_t
 s_cat(char *dst, size_t at, size_t cap, const char *s)
@@ -552,20 +558,60 @@ s_crash_post(const char *type, const char *what)
 	}
 }
 
+/*
+ * After the error is posted the runtime starts again in place: exec of our
+ * own binary, same pid, fresh memory.  Lambda would restart a runtime that
+ * died anyway; doing it ourselves also keeps working under servers that
+ * freeze the process between invocations and never notice it died
+ * (@vercel/fun).  CZAPPA_NO_RESTART=1 makes the process die instead.
+ */
+static void
+s_restart_prepare(void)
+{
+	ssize_t	 n;
+	size_t	 i, k = 0;
+	int	 fd;
+
+	s_restart_off = getenv("CZAPPA_NO_RESTART") != NULL;
+	if ((fd = open("/proc/self/cmdline", O_RDONLY | O_CLOEXEC)) == -1)
+		return;
+	n = read(fd, s_cmdline, sizeof(s_cmdline) - 1);
+	close(fd);
+	if (n <= 0 || (size_t)n == sizeof(s_cmdline) - 1)
+		return;
+	s_cmdline[n] = '\0';
+	for (i = 0; i < (size_t)n && k + 1 < sizeof(s_argv) /
+	    sizeof(s_argv[0]); i += strlen(s_cmdline + i) + 1)
+		s_argv[k++] = s_cmdline + i;
+	s_argv[k] = NULL;
+}
+
+static void
+s_restart(void)
+{
+	if (s_restart_off || s_argv[0] == NULL)
+		return;
+	czrt_log_restore_fds();
+	execve("/proc/self/exe", s_argv, environ);
+}
+
 static void
 s_on_crash(int sig)
 {
 	char	line[256];
 	size_t	n;
+	int	was = s_inflight;
 
 	czrt_log_crash_drain();
 	n = s_cat(line, 0, sizeof(line), "RequestId: ");
 	n = s_cat(line, n, sizeof(line), s_crash_id);
 	n = s_cat(line, n, sizeof(line), " Error: handler crashed with ");
 	n = s_cat(line, n, sizeof(line), s_signame(sig));
-	if (s_inflight)
+	if (was)
 		czrt_log_crash_line(line);
 	s_crash_post(CZRT_E_CRASH, line + 11 + strlen(s_crash_id) + 8);
+	if (was)
+		s_restart();
 	/* Die of the same signal, so the exit status tells the truth. */
 	signal(sig, SIG_DFL);
 	raise(sig);
@@ -578,8 +624,10 @@ s_on_exit(void)
 	if (!s_inflight)
 		return;
 	czrt_log_end();
+	czrt_log_crash_line("handler called exit() during the invocation");
 	s_crash_post(CZRT_E_EXIT, "handler called exit() during the "
 	    "invocation");
+	s_restart();
 }
 
 static void
@@ -602,6 +650,7 @@ s_crash_install(void)
 	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
 		sigaction(sigs[i], &sa, NULL);
 	atexit(s_on_exit);
+	s_restart_prepare();
 }
 
 /* The loop */

@@ -216,19 +216,29 @@ print("ok - event after malformed ones answered" if ok else "not ok - event afte
 PY
 
 # 3. Crashing handlers: the error is posted for the request before the
-# process dies, and the crash is logged with the request id.
+# process dies (CZAPPA_NO_RESTART=1), and the crash is logged with the
+# request id.  By default the runtime then restarts in place and serves the
+# next event.
 v2() { printf '{"version":"2.0","rawPath":"%s","rawQueryString":"%s","requestContext":{"http":{"method":"%s"}}}' "$2" "${3:-}" "$1"; }
+v2 GET /after/crash >"$TMP/zz-after.json"
 for c in "crash Runtime.HandlerCrash SIGSEGV 139" "abort Runtime.HandlerCrash SIGABRT 134" "exit Runtime.ExitError exit() 3"; do
 	set -- $c
 	v2 GET "/$1" >"$TMP/$1.json"
-	serve "$TMP/$1" "$TMP/echo" -- "$TMP/$1.json"
+	CZAPPA_NO_RESTART=1 serve "$TMP/$1" "$TMP/echo" -- "$TMP/$1.json"
 	r=$(cat "$TMP/$1")
 	t_match "/$1: error $2 posted" "$r" "\"kind\": \"error\", \"error_type\": \"$2\""
 	t_match "/$1: message names $3" "$r" "\"errorMessage\": \"RequestId: [0-9a-f-]+ Error: [^\"]*$3"
-	t_eq "/$1: process ended with status $4" "$BS_STATUS" "$4"
+	t_eq "/$1: with CZAPPA_NO_RESTART the process ends with status $4" "$BS_STATUS" "$4"
+	serve "$TMP/$1-restart" "$TMP/echo" -- "$TMP/$1.json" "$TMP/zz-after.json"
+	t_match "/$1: restart on: error posted" \
+	    "$(sed -n 1p "$TMP/$1-restart")" "\"kind\": \"error\", \"error_type\": \"$2\""
+	t_match "/$1: restart on: the restarted runtime answers the next event" \
+	    "$(sed -n 2p "$TMP/$1-restart")" "\"kind\": \"response\".*after/crash"
 done
 t_match "/crash: handler's last line tagged before the crash" \
     "$(cat "$TMP/crash.stdout")" $'^[^\t]+\t[0-9a-f-]+\tINFO\tabout to crash on /crash'
+t_match "/crash: crash logged with the request id" \
+    "$(cat "$TMP/crash.stderr")" $'\t[0-9a-f-]+\tERROR\tRequestId: [0-9a-f-]+ Error: handler crashed with SIGSEGV'
 
 # 4. Routing, envelopes, keep-warm, binary bodies, a fun-style deadline.
 v2 GET /users/42 >"$TMP/r1.json"
