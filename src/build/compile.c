@@ -339,6 +339,14 @@ build_compile(const struct config *cfg, const char *arch,
 	for (i = 0; i < cfg->cflags.n; i++)
 		cz_strv_push(&argv, cfg->cflags.v[i]);
 	cz_strv_pushf(&argv, "-I%s", rt->incdir);
+	/* The runtime library carries debug info from czappa's own build;
+	 * nobody runs gdb on Lambda, and it is 15% of the zip.  Symbols stay
+	 * for backtraces; a -g of the user's keeps everything. */
+	for (i = 0; i < cfg->cflags.n; i++)
+		if (strncmp(cfg->cflags.v[i], "-g", 2) == 0)
+			break;
+	if (i == cfg->cflags.n)
+		cz_strv_push(&argv, "-Wl,--strip-debug");
 	if (cfg->static_link)
 		cz_strv_push(&argv, "-static");
 	cz_strv_push(&argv, "-o");

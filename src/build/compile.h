@@ -52,7 +52,9 @@ const char *build_host_arch(void);
 /*
  * Compiles cfg's build.sources (relative to cfg->dir) with -std=gnu11 -O2,
  * build.cflags, the runtime and -l for build.libs, jansson and m, statically
- * unless build.static_link is 0, into the executable out.  Blocks until the
+ * unless build.static_link is 0, into the executable out (debug info
+ * stripped unless a cflag starts with -g; out is absolute or relative to
+ * cfg->dir, where the compiler runs).  Blocks until the
  * compiler ends (at most 5 minutes).  The compiler's stdout and stderr are
  * appended to *log whatever happens.  0, or -1 and *err: "compile failed"
  * when the compiler did, or a missing source or compiler named.

@@ -411,8 +411,9 @@ s_check_common(const char *name, const struct build_elf *e, const char *arch,
 	for (i = 0; i < e->glibc.n; i++) {
 		newer = s_glibc_newer(e->glibc.v[i]);
 		if (newer == -1)
-			return cz_errf(err, "%s: needs %s, which only the glibc "
-			    "it was built against has", name, e->glibc.v[i]);
+			return cz_errf(err, "%s: needs %s, which only the "
+			    "glibc it was built against has", name,
+			    e->glibc.v[i]);
 		if (newer)
 			return cz_errf(err, "%s: needs %s but Amazon Linux "
 			    "2023 has %d.%d", name, e->glibc.v[i],

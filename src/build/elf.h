@@ -20,7 +20,7 @@
 #define BUILD_AL2023_GLIBC_MINOR	34
 
 struct build_elf {
-	unsigned	 machine;	/* e_machine: EM_X86_64, EM_AARCH64, ... */
+	unsigned	 machine;	/* e_machine: EM_X86_64, EM_AARCH64 */
 	unsigned	 type;		/* e_type: ET_EXEC, ET_DYN, ... */
 	int		 pie;		/* DT_FLAGS_1 has DF_1_PIE */
 	char		*interp;	/* PT_INTERP (the loader), or NULL */

@@ -134,10 +134,10 @@ s_bundle(const struct build_elf *e, const char *arch, const char *cc,
 			    err)) == -1)
 				goto out;
 			if (found == 1) {
-				cz_errf(err, "bootstrap: needs %s, which Amazon "
-				    "Linux 2023 lacks and the compiler cannot "
-				    "find; ship it in build.files as %s or "
-				    "link statically", todo.v[i], name);
+				cz_errf(err, "bootstrap: needs %s, which "
+				    "Amazon Linux 2023 lacks and the compiler "
+				    "cannot find; ship it in build.files as "
+				    "%s or link statically", todo.v[i], name);
 				goto out;
 			}
 			if (build_zip_add(z, name, src, 0644, err) == -1)

@@ -14,7 +14,7 @@
 #include "config/config.h"
 
 struct build_opts {
-	const char	*arch;		/* NULL: cfg->architecture, else x86_64 */
+	const char	*arch;		/* NULL: cfg->architecture */
 	const char	*output;	/* the zip; NULL: <dir>/.czappa/build/
 					 * <arch>/<service>[-<stage>].zip */
 	const char	*runtime_dir;	/* NULL: CZAPPA_RUNTIME_DIR, else next
@@ -33,7 +33,7 @@ struct build_result {
 	struct cz_strv		 bundled;	/* "lib/libjansson.so.4": shared
 						 * libraries czappa added */
 	char			 sha256_hex[65];	/* of the zip */
-	char			 sha256_b64[45];	/* Lambda's CodeSha256 */
+	char			 sha256_b64[45];	/* CodeSha256 */
 	long long		 compile_ms;	/* time spent compiling */
 	long long		 zip_ms;	/* checking and zipping */
 	struct cz_buf		 compiler_output; /* cc's stdout and stderr,

@@ -37,7 +37,7 @@ struct build_zip_info {
 	unsigned long long	 unzipped;	/* bytes of all entries */
 	size_t			 entries;
 	char			 sha256_hex[65];	/* lowercase hex */
-	char			 sha256_b64[45];	/* Lambda's CodeSha256 */
+	char			 sha256_b64[45];	/* CodeSha256 */
 };
 
 void	build_zip_release(struct build_zip *);
