@@ -551,6 +551,47 @@ s_zip_names(const char *zip, struct cz_buf *names)
 	zip_close(za);
 }
 
+/*
+ * Extracts zip into tmp/dir with Info-ZIP and runs its bootstrap there, with
+ * LD_LIBRARY_PATH at dir/libdir as Lambda sets it to /var/task/lib when
+ * libdir is not NULL; 1 if it printed want.
+ */
+static int
+s_unzip_run(const char *zip, const char *dir, const char *libdir,
+    const char *want)
+{
+	struct cz_buf	 out = CZ_BUF_INIT;
+	struct cz_proc	 p;
+	struct cz_err	 err;
+	char		*d = s_at(tmp, dir), *exe = s_at(d, "bootstrap");
+	char		*env[2] = { NULL, NULL };
+	const char	*unz[] = { "unzip", "-q", "-o", zip, "-d", d, NULL };
+	const char	*run[] = { exe, NULL };
+	int		 ok = 0;
+
+	if (s_run(tmp, unz, NULL) != 0)
+		goto out;
+	if (libdir != NULL)
+		env[0] = cz_xasprintf("LD_LIBRARY_PATH=%s/%s", d, libdir);
+	memset(&p, 0, sizeof(p));
+	p.argv = run;
+	p.env = (const char *const *)env;
+	p.dir = d;
+	p.out = &out;
+	p.errout = &out;
+	p.timeout_ms = 30000;
+	ok = cz_proc_run(&p, &err) == 0 && p.status == 0 &&
+	    strcmp(out.s, want) == 0;
+	if (!ok)
+		printf("#   bootstrap said: %s\n", out.s);
+out:
+	cz_buf_release(&out);
+	free(env[0]);
+	free(exe);
+	free(d);
+	return ok;
+}
+
 static void
 test_package(void)
 {
@@ -606,6 +647,10 @@ test_package(void)
 	    "package: .czappa is ignored by git");
 	free(p);
 
+	/* Unzipped as Lambda does, the bootstrap is executable and runs. */
+	T_OK(s_unzip_run(r.zip_path, "unz-static", NULL, "42 9 0\n"),
+	    "package static: unzipped bootstrap runs");
+
 	/* Again, after touching everything: the same bytes. */
 	rc = build_package(&c, &o, &r2, &err);
 	T_OK(rc == 0 && strcmp(r.sha256_hex, r2.sha256_hex) == 0,
@@ -640,6 +685,9 @@ test_package(void)
 	s_zip_names(r.zip_path, &names);
 	T_STREQ(names.s, "bootstrap lib/libjansson.so.4",
 	    "package dynamic: lib/libjansson.so.4 in the zip");
+	T_OK(s_unzip_run(r.zip_path, "unz-dynamic", "lib", "42 9 0\n"),
+	    "package dynamic: unzipped bootstrap runs with "
+	    "LD_LIBRARY_PATH=lib");
 	T_OK(!r.static_linked && r.bundled.n == 1 &&
 	    strcmp(r.bundled.v[0], "lib/libjansson.so.4") == 0,
 	    "package dynamic: reported as bundled");
