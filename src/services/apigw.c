@@ -76,11 +76,11 @@ s_decode_api(json_t *o, struct apigw_api *a)
 	json_t		*v;
 
 	memset(a, 0, sizeof(*a));
-	a->id = s_dup(o, "ApiId");
-	a->name = s_dup(o, "Name");
-	a->endpoint = s_dup(o, "ApiEndpoint");
-	a->protocol = s_dup(o, "ProtocolType");
-	json_object_foreach(json_object_get(o, "Tags"), k, v) {
+	a->id = s_dup(o, "apiId");
+	a->name = s_dup(o, "name");
+	a->endpoint = s_dup(o, "apiEndpoint");
+	a->protocol = s_dup(o, "protocolType");
+	json_object_foreach(json_object_get(o, "tags"), k, v) {
 		cz_strv_push(&a->tags, k);
 		cz_strv_push(&a->tags, json_is_string(v) ?
 		    json_string_value(v) : "");
@@ -99,7 +99,7 @@ s_pages(struct aws_client *c, const char *op, const char *api_id,
 	int	 rc = -1;
 
 	for (page = 0; page < 1000; page++) {
-		struct aws_req	req = AWS_REQ_INIT("apigateway", op, "GET");
+		struct aws_req	req = AWS_REQ_INIT("apigatewayv2", op, "GET");
 		int		r;
 
 		s_api_path(&req, api_id, sub);
@@ -113,10 +113,10 @@ s_pages(struct aws_client *c, const char *op, const char *api_id,
 				rc = 1;
 			goto out;
 		}
-		json_array_foreach(json_object_get(out, "Items"), i, it)
+		json_array_foreach(json_object_get(out, "items"), i, it)
 			add(it, arg);
 		free(token);
-		token = s_dup(out, "NextToken");
+		token = s_dup(out, "nextToken");
 		json_decref(out);
 		out = NULL;
 		if (token == NULL || *token == '\0')
@@ -149,12 +149,12 @@ int
 apigw_create_api(struct aws_client *c, const char *name,
     const struct cz_strv *tags, struct apigw_api *api, struct cz_err *err)
 {
-	struct aws_req	 req = AWS_REQ_INIT("apigateway", "CreateApi", "POST");
+	struct aws_req	 req = AWS_REQ_INIT("apigatewayv2", "CreateApi", "POST");
 	json_t		*in, *out = NULL;
 	int		 rc = -1;
 
-	in = json_pack("{s:s,s:s,s:o}", "Name", name, "ProtocolType", "HTTP",
-	    "Tags", s_obj(tags));
+	in = json_pack("{s:s,s:s,s:o}", "name", name, "protocolType", "HTTP",
+	    "tags", s_obj(tags));
 	s_api_path(&req, NULL, NULL);
 	if (aws_rest_json(c, &req, in, &out, err) == -1)
 		goto out;
@@ -171,7 +171,7 @@ int
 apigw_delete_api(struct aws_client *c, const char *api_id,
     struct cz_err *err)
 {
-	struct aws_req	 req = AWS_REQ_INIT("apigateway", "DeleteApi",
+	struct aws_req	 req = AWS_REQ_INIT("apigatewayv2", "DeleteApi",
 			    "DELETE");
 	int		 rc;
 
@@ -206,10 +206,10 @@ s_add_integration(json_t *it, void *arg)
 
 	is->v = cz_xrealloc(is->v, (is->n + 1) * sizeof(*is->v));
 	i = &is->v[is->n++];
-	i->id = s_dup(it, "IntegrationId");
-	i->type = s_dup(it, "IntegrationType");
-	i->uri = s_dup(it, "IntegrationUri");
-	i->payload_version = s_dup(it, "PayloadFormatVersion");
+	i->id = s_dup(it, "integrationId");
+	i->type = s_dup(it, "integrationType");
+	i->uri = s_dup(it, "integrationUri");
+	i->payload_version = s_dup(it, "payloadFormatVersion");
 }
 
 int
@@ -224,21 +224,21 @@ int
 apigw_create_integration(struct aws_client *c, const char *api_id,
     const char *uri, char **id, struct cz_err *err)
 {
-	struct aws_req	 req = AWS_REQ_INIT("apigateway", "CreateIntegration",
+	struct aws_req	 req = AWS_REQ_INIT("apigatewayv2", "CreateIntegration",
 			    "POST");
 	json_t		*in, *out = NULL;
 	int		 rc = -1;
 
 	*id = NULL;
-	in = json_pack("{s:s,s:s,s:s,s:s}", "IntegrationType", "AWS_PROXY",
-	    "IntegrationUri", uri, "PayloadFormatVersion", "2.0",
-	    "IntegrationMethod", "POST");
+	in = json_pack("{s:s,s:s,s:s,s:s}", "integrationType", "AWS_PROXY",
+	    "integrationUri", uri, "payloadFormatVersion", "2.0",
+	    "integrationMethod", "POST");
 	s_api_path(&req, api_id, "/integrations");
 	if (aws_rest_json(c, &req, in, &out, err) == -1)
 		goto out;
-	if ((*id = s_dup(out, "IntegrationId")) == NULL) {
+	if ((*id = s_dup(out, "integrationId")) == NULL) {
 		cz_errf(err, "apigateway CreateIntegration: answer has no "
-		    "IntegrationId");
+		    "integrationId");
 		goto out;
 	}
 	rc = 0;
@@ -253,13 +253,13 @@ int
 apigw_update_integration(struct aws_client *c, const char *api_id,
     const char *integration_id, const char *uri, struct cz_err *err)
 {
-	struct aws_req	 req = AWS_REQ_INIT("apigateway", "UpdateIntegration",
+	struct aws_req	 req = AWS_REQ_INIT("apigatewayv2", "UpdateIntegration",
 			    "PATCH");
 	json_t		*in;
 	int		 rc;
 
-	in = json_pack("{s:s,s:s,s:s}", "IntegrationType", "AWS_PROXY",
-	    "IntegrationUri", uri, "PayloadFormatVersion", "2.0");
+	in = json_pack("{s:s,s:s,s:s}", "integrationType", "AWS_PROXY",
+	    "integrationUri", uri, "payloadFormatVersion", "2.0");
 	s_api_path(&req, api_id, "/integrations");
 	aws_req_path_seg(&req, integration_id);
 	rc = aws_rest_json(c, &req, in, NULL, err);
@@ -290,9 +290,9 @@ s_add_route(json_t *it, void *arg)
 
 	rs->v = cz_xrealloc(rs->v, (rs->n + 1) * sizeof(*rs->v));
 	r = &rs->v[rs->n++];
-	r->id = s_dup(it, "RouteId");
-	r->key = s_dup(it, "RouteKey");
-	r->target = s_dup(it, "Target");
+	r->id = s_dup(it, "routeId");
+	r->key = s_dup(it, "routeKey");
+	r->target = s_dup(it, "target");
 }
 
 int
@@ -307,12 +307,12 @@ int
 apigw_create_route(struct aws_client *c, const char *api_id,
     const char *key, const char *target, struct cz_err *err)
 {
-	struct aws_req	 req = AWS_REQ_INIT("apigateway", "CreateRoute",
+	struct aws_req	 req = AWS_REQ_INIT("apigatewayv2", "CreateRoute",
 			    "POST");
 	json_t		*in;
 	int		 rc;
 
-	in = json_pack("{s:s,s:s}", "RouteKey", key, "Target", target);
+	in = json_pack("{s:s,s:s}", "routeKey", key, "target", target);
 	s_api_path(&req, api_id, "/routes");
 	rc = aws_rest_json(c, &req, in, NULL, err);
 	json_decref(in);
@@ -324,12 +324,12 @@ int
 apigw_update_route(struct aws_client *c, const char *api_id,
     const char *route_id, const char *target, struct cz_err *err)
 {
-	struct aws_req	 req = AWS_REQ_INIT("apigateway", "UpdateRoute",
+	struct aws_req	 req = AWS_REQ_INIT("apigatewayv2", "UpdateRoute",
 			    "PATCH");
 	json_t		*in;
 	int		 rc;
 
-	in = json_pack("{s:s}", "Target", target);
+	in = json_pack("{s:s}", "target", target);
 	s_api_path(&req, api_id, "/routes");
 	aws_req_path_seg(&req, route_id);
 	rc = aws_rest_json(c, &req, in, NULL, err);
@@ -342,7 +342,7 @@ static void
 s_add_stage(json_t *it, void *arg)
 {
 	const char	*n = json_string_value(json_object_get(it,
-			    "StageName"));
+			    "stageName"));
 
 	if (n)
 		cz_strv_push(arg, n);
@@ -360,13 +360,13 @@ int
 apigw_create_stage(struct aws_client *c, const char *api_id,
     const char *name, const struct cz_strv *tags, struct cz_err *err)
 {
-	struct aws_req	 req = AWS_REQ_INIT("apigateway", "CreateStage",
+	struct aws_req	 req = AWS_REQ_INIT("apigatewayv2", "CreateStage",
 			    "POST");
 	json_t		*in;
 	int		 rc;
 
-	in = json_pack("{s:s,s:b,s:o}", "StageName", name, "AutoDeploy", 1,
-	    "Tags", s_obj(tags));
+	in = json_pack("{s:s,s:b,s:o}", "stageName", name, "autoDeploy", 1,
+	    "tags", s_obj(tags));
 	s_api_path(&req, api_id, "/stages");
 	rc = aws_rest_json(c, &req, in, NULL, err);
 	json_decref(in);

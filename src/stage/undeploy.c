@@ -100,6 +100,7 @@ static int
 s_http(struct stage_ctx *x, struct cz_err *err)
 {
 	struct apigw_apis	as;
+	char			*url = NULL;
 	size_t			i, t;
 	int			r, rc = -1;
 
@@ -123,13 +124,18 @@ s_http(struct stage_ctx *x, struct cz_err *err)
 		stage_step(x, "remove", "http api", "%s (%s)", x->n.api,
 		    as.v[i].id);
 	}
-	if ((r = lambda_delete_function_url_config(x->c, x->n.function,
-	    STAGE_ALIAS, err)) == -1)
+	/* moto answers 200 to deleting a missing URL config: ask first. */
+	if ((r = lambda_get_function_url_config(x->c, x->n.function,
+	    STAGE_ALIAS, &url, err)) == -1)
+		goto out;
+	if (r == 0 && (r = lambda_delete_function_url_config(x->c,
+	    x->n.function, STAGE_ALIAS, err)) == -1)
 		goto out;
 	if (r == 0)
-		stage_step(x, "remove", "function url", "on %s", STAGE_ALIAS);
+		stage_step(x, "remove", "function url", "%s", url);
 	rc = 0;
 out:
+	free(url);
 	apigw_apis_release(&as);
 	return rc;
 }
