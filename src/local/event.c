@@ -57,6 +57,18 @@ local_text_type(const char *ct)
 	    (n > 4 && strncasecmp(ct + n - 4, "+xml", 4) == 0);
 }
 
+/* 1 if s[0..n) is valid UTF-8, which a JSON string must be. */
+static int
+s_utf8(const char *s, size_t n)
+{
+	json_t	*j;
+
+	if ((j = json_stringn(s, n)) == NULL)
+		return 0;
+	json_decref(j);
+	return 1;
+}
+
 /* Adds value to obj[key], joining an existing value with ",". */
 static void
 s_join(json_t *obj, const char *key, const char *value, size_t vlen)
@@ -126,7 +138,7 @@ s_query(json_t *obj, const char *q)
 				cz_url_decode(&val, eq + 1,
 				    n - (size_t)(eq - p) - 1, 0);
 			}
-			if (key.len > 0 && json_stringn(key.s, key.len) != NULL)
+			if (key.len > 0 && s_utf8(key.s, key.len))
 				s_join(obj, key.s, val.s, val.len);
 		}
 		p += n;
@@ -186,7 +198,7 @@ local_v2_event(const struct local_http_req *req, struct cz_buf *out,
 			goto out;
 		}
 	}
-	if (json_stringn(rawq.s, rawq.len) == NULL) {
+	if (!s_utf8(rawq.s, rawq.len)) {
 		cz_errf(err, "query string is not UTF-8");
 		json_decref(s);
 		goto out;
@@ -201,7 +213,7 @@ local_v2_event(const struct local_http_req *req, struct cz_buf *out,
 			s_cookies(cookies, req->headers[i].value);
 			continue;
 		}
-		if (json_stringn(lname.s, lname.len) == NULL)
+		if (!s_utf8(lname.s, lname.len))
 			continue;
 		s_join(hdrs, lname.s, req->headers[i].value,
 		    strlen(req->headers[i].value));
