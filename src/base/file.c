@@ -32,6 +32,8 @@ cz_file_read(const char *path, struct cz_buf *out, struct cz_err *err)
 		if (n == 0)
 			break;
 		cz_buf_add(out, chunk, (size_t)n);
+		if (out->overflow)
+			break;	/* /dev/zero must not keep us here */
 	}
 	close(fd);
 	if (out->overflow)
