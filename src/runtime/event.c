@@ -17,6 +17,7 @@
 #include "base/url.h"
 #include "base/xmalloc.h"
 #include "runtime/internal.h"
+#include "runtime/jscan.h"
 
 void
 czrt_kvv_add(struct czrt_kvv *kv, const char *name, const char *value)
@@ -61,6 +62,8 @@ czrt_request_init(struct cz_request *req)
 {
 	memset(req, 0, sizeof(*req));
 	cz_buf_init(&req->body, 0);
+	cz_buf_init(&req->raw, 0);
+	cz_buf_init(&req->work, 0);
 }
 
 void
@@ -73,9 +76,10 @@ czrt_request_release(struct cz_request *req)
 	czrt_kvv_release(&req->cookies);
 	czrt_kvv_release(&req->params);
 	cz_buf_release(&req->body);
+	cz_buf_release(&req->raw);
+	cz_buf_release(&req->work);
 	cz_strv_release(&req->owned);
-	memset(req, 0, sizeof(*req));
-	cz_buf_init(&req->body, 0);
+	czrt_request_init(req);
 }
 
 int
@@ -117,31 +121,39 @@ s_bad(struct cz_err *err, const char *field, const char *want)
 	return -1;
 }
 
+static int
+s_null(const struct czrt_jv *v)
+{
+	return v == NULL || v->type == CZRT_J_NULL;
+}
+
 /* A string member: 0 (*out NULL if absent or null), -1 if another type. */
 static int
-s_str(json_t *o, const char *key, const char **out, struct cz_err *err)
+s_str(const struct czrt_jv *o, const char *key, const char **out,
+    struct cz_err *err)
 {
-	json_t	*v = json_object_get(o, key);
+	struct czrt_jv	*v = czrt_jget(o, key);
 
 	*out = NULL;
-	if (v == NULL || json_is_null(v))
+	if (s_null(v))
 		return 0;
-	if (!json_is_string(v))
+	if (v->type != CZRT_J_STR)
 		return s_bad(err, key, "a string");
-	*out = json_string_value(v);
+	*out = v->s;
 	return 0;
 }
 
 /* An object member: 0 (*out NULL if absent or null), -1 if another type. */
 static int
-s_obj(json_t *o, const char *key, json_t **out, struct cz_err *err)
+s_obj(const struct czrt_jv *o, const char *key, struct czrt_jv **out,
+    struct cz_err *err)
 {
-	json_t	*v = json_object_get(o, key);
+	struct czrt_jv	*v = czrt_jget(o, key);
 
 	*out = NULL;
-	if (v == NULL || json_is_null(v))
+	if (s_null(v))
 		return 0;
-	if (!json_is_object(v))
+	if (v->type != CZRT_J_OBJ)
 		return s_bad(err, key, "an object");
 	*out = v;
 	return 0;
@@ -149,45 +161,42 @@ s_obj(json_t *o, const char *key, json_t **out, struct cz_err *err)
 
 /* {"name": "v"} into kv, values decoded if `decode` (ALB). */
 static int
-s_single_map(struct cz_request *req, json_t *map, struct czrt_kvv *kv,
-    int decode, const char *field, struct cz_err *err)
+s_single_map(struct cz_request *req, const struct czrt_jv *map,
+    struct czrt_kvv *kv, int decode, const char *field, struct cz_err *err)
 {
-	const char	*k;
-	json_t		*v;
+	struct czrt_jv	*v;
 
-	json_object_foreach(map, k, v) {
-		if (!json_is_string(v))
+	for (v = map->child; v != NULL; v = v->next) {
+		if (v->type != CZRT_J_STR)
 			return s_bad(err, field, "a map of strings");
 		if (decode)
-			czrt_kvv_add(kv, s_decoded(req, k, strlen(k), 1),
-			    s_decoded(req, json_string_value(v),
-			    json_string_length(v), 1));
+			czrt_kvv_add(kv, s_decoded(req, v->key,
+			    strlen(v->key), 1), s_decoded(req, v->s, v->n, 1));
 		else
-			czrt_kvv_add(kv, k, json_string_value(v));
+			czrt_kvv_add(kv, v->key, v->s);
 	}
 	return 0;
 }
 
 /* {"name": ["v1", "v2"]}: one entry per value (query parameters). */
 static int
-s_multi_map(struct cz_request *req, json_t *map, struct czrt_kvv *kv,
-    int decode, const char *field, struct cz_err *err)
+s_multi_map(struct cz_request *req, const struct czrt_jv *map,
+    struct czrt_kvv *kv, int decode, const char *field, struct cz_err *err)
 {
-	const char	*k, *name;
-	json_t		*arr, *v;
-	size_t		 i;
+	struct czrt_jv	*arr, *v;
+	const char	*name;
 
-	json_object_foreach(map, k, arr) {
-		if (!json_is_array(arr))
+	for (arr = map->child; arr != NULL; arr = arr->next) {
+		if (arr->type != CZRT_J_ARR)
 			return s_bad(err, field, "a map of string arrays");
-		name = decode ? s_decoded(req, k, strlen(k), 1) : k;
-		json_array_foreach(arr, i, v) {
-			if (!json_is_string(v))
+		name = decode ? s_decoded(req, arr->key, strlen(arr->key), 1) :
+		    arr->key;
+		for (v = arr->child; v != NULL; v = v->next) {
+			if (v->type != CZRT_J_STR)
 				return s_bad(err, field,
 				    "a map of string arrays");
-			czrt_kvv_add(kv, name, decode ? s_decoded(req,
-			    json_string_value(v), json_string_length(v), 1) :
-			    json_string_value(v));
+			czrt_kvv_add(kv, name, decode ?
+			    s_decoded(req, v->s, v->n, 1) : v->s);
 		}
 	}
 	return 0;
@@ -195,40 +204,35 @@ s_multi_map(struct cz_request *req, json_t *map, struct czrt_kvv *kv,
 
 /* {"name": ["v1", "v2"]}: one entry per name, values joined by ", ". */
 static int
-s_multi_headers(struct cz_request *req, json_t *map, struct cz_err *err)
+s_multi_headers(struct cz_request *req, const struct czrt_jv *map,
+    struct cz_err *err)
 {
 	struct cz_buf	 b = CZ_BUF_INIT;
-	const char	*k;
-	json_t		*arr, *v;
-	size_t		 i;
+	struct czrt_jv	*arr, *v;
 
-	json_object_foreach(map, k, arr) {
-		if (!json_is_array(arr))
-			return s_bad(err, "multiValueHeaders",
-			    "a map of string arrays");
-		if (json_array_size(arr) == 1 &&
-		    json_is_string(json_array_get(arr, 0))) {
-			czrt_kvv_add(&req->headers, k,
-			    json_string_value(json_array_get(arr, 0)));
+	for (arr = map->child; arr != NULL; arr = arr->next) {
+		if (arr->type != CZRT_J_ARR)
+			goto bad;
+		if (arr->n == 1 && arr->child->type == CZRT_J_STR) {
+			czrt_kvv_add(&req->headers, arr->key, arr->child->s);
 			continue;
 		}
 		cz_buf_reset(&b);
-		json_array_foreach(arr, i, v) {
-			if (!json_is_string(v)) {
-				cz_buf_release(&b);
-				return s_bad(err, "multiValueHeaders",
-				    "a map of string arrays");
-			}
-			if (i > 0)
+		for (v = arr->child; v != NULL; v = v->next) {
+			if (v->type != CZRT_J_STR)
+				goto bad;
+			if (v != arr->child)
 				cz_buf_add(&b, ", ", 2);
-			cz_buf_add(&b, json_string_value(v),
-			    json_string_length(v));
+			cz_buf_add(&b, v->s, v->n);
 		}
-		czrt_kvv_add(&req->headers, k,
+		czrt_kvv_add(&req->headers, arr->key,
 		    s_own(req, cz_xstrndup(b.s, b.len)));
 	}
 	cz_buf_release(&b);
 	return 0;
+bad:
+	cz_buf_release(&b);
+	return s_bad(err, "multiValueHeaders", "a map of string arrays");
 }
 
 /* "a=1&b=2" (raw) into decoded query entries. */
@@ -287,35 +291,35 @@ s_cookie_header(struct cz_request *req, const char *h)
 }
 
 static int
-s_body(struct cz_request *req, json_t *ev, struct cz_err *err)
+s_body(struct cz_request *req, const struct czrt_jv *ev, struct cz_err *err)
 {
-	const char	*body;
-	json_t		*b64;
+	struct czrt_jv	*body, *b64;
 
-	if (s_str(ev, "body", &body, err) == -1)
-		return -1;
-	b64 = json_object_get(ev, "isBase64Encoded");
-	if (b64 != NULL && !json_is_boolean(b64) && !json_is_null(b64))
+	body = czrt_jget(ev, "body");
+	b64 = czrt_jget(ev, "isBase64Encoded");
+	if (!s_null(b64) && b64->type != CZRT_J_TRUE &&
+	    b64->type != CZRT_J_FALSE)
 		return s_bad(err, "isBase64Encoded", "a boolean");
-	if (body == NULL)
+	if (s_null(body))
 		return 0;
-	if (json_is_true(b64)) {
-		if (cz_b64_decode(&req->body, body, strlen(body)) == -1)
+	if (body->type != CZRT_J_STR)
+		return s_bad(err, "body", "a string");
+	if (b64 != NULL && b64->type == CZRT_J_TRUE) {
+		if (cz_b64_decode(&req->body, body->s, body->n) == -1)
 			return s_bad(err, "body", "valid base64");
 	} else
-		cz_buf_add(&req->body, body,
-		    json_string_length(json_object_get(ev, "body")));
+		cz_buf_add(&req->body, body->s, body->n);
 	return 0;
 }
 
 /* API Gateway HTTP API payload 2.0 and function URLs. */
 static int
-s_http_v2(struct cz_request *req, json_t *ev, json_t *ctx,
-    struct cz_err *err)
+s_http_v2(struct cz_request *req, const struct czrt_jv *ev,
+    const struct czrt_jv *ctx, struct cz_err *err)
 {
 	const char	*raw, *q, *stage, *dom;
-	json_t		*http, *h, *ck, *v;
-	size_t		 i, n;
+	struct czrt_jv	*http, *h, *ck, *v;
+	size_t		 n;
 
 	if (s_obj(ctx, "http", &http, err) == -1 ||
 	    s_str(http, "method", &req->method, err) == -1 ||
@@ -353,16 +357,15 @@ s_http_v2(struct cz_request *req, json_t *ev, json_t *ctx,
 	if (h != NULL && s_single_map(req, h, &req->headers, 0, "headers",
 	    err) == -1)
 		return -1;
-	ck = json_object_get(ev, "cookies");
-	if (ck != NULL && !json_is_null(ck)) {
-		if (!json_is_array(ck))
+	ck = czrt_jget(ev, "cookies");
+	if (!s_null(ck)) {
+		if (ck->type != CZRT_J_ARR)
 			return s_bad(err, "cookies", "an array");
-		json_array_foreach(ck, i, v) {
-			if (!json_is_string(v))
+		for (v = ck->child; v != NULL; v = v->next) {
+			if (v->type != CZRT_J_STR)
 				return s_bad(err, "cookies",
 				    "an array of strings");
-			s_cookie(req, json_string_value(v),
-			    json_string_length(v));
+			s_cookie(req, v->s, v->n);
 		}
 	}
 	return s_body(req, ev, err);
@@ -370,10 +373,11 @@ s_http_v2(struct cz_request *req, json_t *ev, json_t *ctx,
 
 /* REST API proxy / payload 1.0 (alb = 0) and ALB (alb = 1). */
 static int
-s_http_v1(struct cz_request *req, json_t *ev, int alb, struct cz_err *err)
+s_http_v1(struct cz_request *req, const struct czrt_jv *ev, int alb,
+    struct cz_err *err)
 {
 	const char	*path;
-	json_t		*h, *mh, *q, *mq;
+	struct czrt_jv	*h, *mh, *q, *mq;
 	size_t		 i;
 
 	if (s_str(ev, "httpMethod", &req->method, err) == -1 ||
@@ -412,11 +416,10 @@ s_http_v1(struct cz_request *req, json_t *ev, int alb, struct cz_err *err)
 
 /* {"czappa": "schedule" | "function" | "keep-warm", "name", "input"}. */
 static int
-s_envelope(struct cz_request *req, json_t *ev, const char *kind,
-    struct cz_err *err)
+s_envelope(struct cz_request *req, const struct czrt_jv *ev,
+    const char *kind, struct cz_err *err)
 {
-	json_t	*in;
-
+	req->envelope = 1;
 	if (strcmp(kind, "keep-warm") == 0) {
 		req->source = CZ_SRC_KEEP_WARM;
 		return 0;
@@ -432,49 +435,52 @@ s_envelope(struct cz_request *req, json_t *ev, const char *kind,
 		return -1;
 	if (req->name == NULL)
 		return s_bad(err, "name", "a string");
-	if ((in = json_object_get(ev, "input")) != NULL)
-		req->input = json_incref(in);
+	if (czrt_jget(ev, "input") != NULL)
+		req->input_from = CZRT_INPUT_MEMBER;
 	return 0;
 }
 
 /* EventBridge "Scheduled Event": the rule's name from resources[0]. */
 static int
-s_scheduled(struct cz_request *req, json_t *ev, struct cz_err *err)
+s_scheduled(struct cz_request *req, const struct czrt_jv *ev,
+    struct cz_err *err)
 {
-	json_t		*res;
-	const char	*arn, *slash;
+	struct czrt_jv	*res;
+	const char	*slash;
 
-	res = json_object_get(ev, "resources");
-	if (!json_is_array(res) || !json_is_string(json_array_get(res, 0)))
+	res = czrt_jget(ev, "resources");
+	if (res == NULL || res->type != CZRT_J_ARR || res->child == NULL ||
+	    res->child->type != CZRT_J_STR)
 		return s_bad(err, "resources", "an array of rule ARNs");
-	arn = json_string_value(json_array_get(res, 0));
-	if ((slash = strrchr(arn, '/')) == NULL || slash[1] == '\0')
+	if ((slash = strrchr(res->child->s, '/')) == NULL ||
+	    slash[1] == '\0')
 		return s_bad(err, "resources[0]", "a rule ARN");
 	req->source = CZ_SRC_SCHEDULE;
 	req->name = slash + 1;
-	req->input = json_incref(ev);
+	req->input_from = CZRT_INPUT_EVENT;
 	return 0;
 }
+
+/* Nodes of the last event: kept, so that parsing allocates nothing. */
+static struct czrt_jdoc	s_doc;
 
 int
 czrt_event_parse(struct cz_request *req, const char *text, size_t len,
     struct cz_err *err)
 {
-	json_error_t	 jerr;
-	json_t		*ev, *ctx;
+	struct czrt_jv	*ev, *ctx;
 	const char	*kind, *src, *dtype, *ver;
 
-	req->event = json_loadb(text, len, JSON_DECODE_ANY |
-	    JSON_ALLOW_NUL, &jerr);
-	if (req->event == NULL) {
-		cz_errf(err, "event is not JSON: %s at %d:%d", jerr.text,
-		    jerr.line, jerr.column);
+	/* One copy to keep as sent (for cz_event), one to decode in place. */
+	cz_buf_add(&req->raw, text, len);
+	cz_buf_add(&req->work, text, len);
+	if (czrt_jparse(&s_doc, req->work.s, req->work.len, &ev, err) == -1) {
+		cz_err_prefix(err, "event is not JSON");
 		snprintf(err->code, sizeof(err->code), "%s", CZRT_E_EVENT);
 		return -1;
 	}
-	ev = req->event;
-	if (!json_is_object(ev)) {
-		req->input = json_incref(ev);
+	if (ev->type != CZRT_J_OBJ) {
+		req->input_from = CZRT_INPUT_EVENT;
 		return 0;
 	}
 	if (s_str(ev, "czappa", &kind, err) == -1)
@@ -484,12 +490,12 @@ czrt_event_parse(struct cz_request *req, const char *text, size_t len,
 	if (s_obj(ev, "requestContext", &ctx, err) == -1 ||
 	    s_str(ev, "version", &ver, err) == -1)
 		return -1;
-	if (ctx != NULL && json_object_get(ctx, "elb") != NULL)
+	if (ctx != NULL && czrt_jget(ctx, "elb") != NULL)
 		return s_http_v1(req, ev, 1, err);
 	if ((ver != NULL && strcmp(ver, "2.0") == 0) ||
-	    (ctx != NULL && json_object_get(ctx, "http") != NULL))
+	    (ctx != NULL && czrt_jget(ctx, "http") != NULL))
 		return s_http_v2(req, ev, ctx != NULL ? ctx : ev, err);
-	if (json_object_get(ev, "httpMethod") != NULL)
+	if (czrt_jget(ev, "httpMethod") != NULL)
 		return s_http_v1(req, ev, 0, err);
 	if (s_str(ev, "source", &src, err) == -1 ||
 	    s_str(ev, "detail-type", &dtype, err) == -1)
@@ -498,7 +504,7 @@ czrt_event_parse(struct cz_request *req, const char *text, size_t len,
 	    strcmp(dtype, "Scheduled Event") == 0)
 		return s_scheduled(req, ev, err);
 	/* No known shape: the router may still hand it to the one function. */
-	req->input = json_incref(ev);
+	req->input_from = CZRT_INPUT_EVENT;
 	return 0;
 }
 
@@ -646,22 +652,36 @@ cz_remaining_ms(const cz_request *req)
 	return req->deadline_ms - cz_wall_ms();
 }
 
+/* The event as a jansson value, parsed on first use: most HTTP handlers
+ * never ask, and jansson's loader costs more than the rest of a call. */
 json_t *
-cz_event(const cz_request *req)
+cz_event(const cz_request *creq)
 {
+	struct cz_request	*req = (struct cz_request *)creq;
+	json_error_t		 jerr;
+
+	if (req->event == NULL)
+		req->event = json_loadb(req->raw.s, req->raw.len,
+		    JSON_DECODE_ANY | JSON_ALLOW_NUL, &jerr);
+	if (req->event == NULL)
+		req->event = json_null();
 	return req->event;
 }
 
 json_t *
-cz_input(const cz_request *req)
+cz_input(const cz_request *creq)
 {
-	static json_t	*null;
+	struct cz_request	*req = (struct cz_request *)creq;
+	json_t			*in = NULL;
 
 	if (req->input != NULL)
 		return req->input;
-	if (null == NULL)
-		null = json_null();
-	return null;
+	if (req->input_from == CZRT_INPUT_EVENT)
+		in = cz_event(req);
+	else if (req->input_from == CZRT_INPUT_MEMBER)
+		in = json_object_get(cz_event(req), "input");
+	req->input = in != NULL ? json_incref(in) : json_null();
+	return req->input;
 }
 
 const char *

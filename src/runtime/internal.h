@@ -23,6 +23,10 @@
 #define CZRT_E_EXIT	"Runtime.ExitError"
 #define CZRT_E_RESPONSE	"Runtime.InvalidResponse"
 
+#define CZRT_INPUT_NONE		0
+#define CZRT_INPUT_EVENT	1	/* the whole event */
+#define CZRT_INPUT_MEMBER	2	/* the event's "input" */
+
 /* A name and a value; both borrowed from the event or from `owned`. */
 struct czrt_kv {
 	const char	*name;
@@ -42,8 +46,12 @@ struct cz_request {
 	const char	*arn;
 	const char	*trace_id;	/* NULL if the header was absent */
 	long long	 deadline_ms;	/* epoch ms; fun sends 5000 */
-	json_t		*event;		/* owned */
-	json_t		*input;		/* owned reference */
+	struct cz_buf	 raw;		/* the event as sent */
+	struct cz_buf	 work;		/* the event, decoded in place */
+	json_t		*event;		/* owned; made from raw on demand */
+	json_t		*input;		/* owned reference; on demand */
+	int		 input_from;	/* CZRT_INPUT_* */
+	int		 envelope;	/* {"czappa": ...} */
 	const char	*name;		/* schedule / function / rule name */
 	/* HTTP only */
 	const char	*method;

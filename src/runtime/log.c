@@ -305,15 +305,25 @@ czrt_log_begin(const char *request_id)
 void
 czrt_log_end(void)
 {
-	int	i;
+	struct pollfd	pfd[2];
+	int		i;
 
 	fflush(stdout);
 	fflush(stderr);
 	if (!s_started)
 		return;
 	pthread_mutex_lock(&s_mu);
+	/* One poll instead of a read per pipe: most calls log nothing. */
+	for (i = 0; i < 2; i++) {
+		pfd[i].fd = s_streams[i].rfd;
+		pfd[i].events = POLLIN;
+		pfd[i].revents = 0;
+	}
+	if (poll(pfd, 2, 0) == -1)
+		pfd[0].revents = pfd[1].revents = POLLIN;
 	for (i = 0; i < 2; i++)
-		s_drain(&s_streams[i], 1);
+		if (pfd[i].revents != 0 || s_streams[i].n > 0)
+			s_drain(&s_streams[i], 1);
 	pthread_mutex_unlock(&s_mu);
 }
 

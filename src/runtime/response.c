@@ -253,133 +253,243 @@ s_seen(const struct cz_strv *names, size_t i)
 	return 0;
 }
 
-/* Every value of the header named like names[i], joined by ", ". */
-static json_t *
-s_joined(const struct cz_response *res, size_t i)
+/* Length of a valid UTF-8 sequence at p (RFC 3629), or 0. */
+static size_t
+s_utf8_len(const unsigned char *p, size_t n)
 {
-	struct cz_buf	 b = CZ_BUF_INIT;
-	json_t		*v;
-	size_t		 j;
+	size_t	k, i;
 
+	if (p[0] < 0x80)
+		return 1;
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		k = 2;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef)
+		k = 3;
+	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+		k = 4;
+	else
+		return 0;
+	if (n < k)
+		return 0;
+	for (i = 1; i < k; i++)
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+	if ((p[0] == 0xe0 && p[1] < 0xa0) || (p[0] == 0xed && p[1] > 0x9f) ||
+	    (p[0] == 0xf0 && p[1] < 0x90) || (p[0] == 0xf4 && p[1] > 0x8f))
+		return 0;
+	return k;
+}
+
+/*
+ * Appends p as a JSON string.  -1 (out unchanged) if p is not UTF-8.  The
+ * answer is written as text rather than built as a jansson tree: building
+ * and dumping the tree cost more than the rest of an invocation.
+ */
+static int
+s_jstr(struct cz_buf *out, const char *p, size_t n)
+{
+	static const char	 hex[] = "0123456789abcdef";
+	const unsigned char	*u = (const unsigned char *)p;
+	size_t			 i, k, from, mark = out->len;
+
+	cz_buf_grow(out, n + 2);
+	cz_buf_addch(out, '"');
+	for (i = from = 0; i < n; i += k) {
+		if (u[i] >= 0x20 && u[i] != '"' && u[i] != '\\') {
+			if ((k = u[i] < 0x80 ? 1 : s_utf8_len(u + i, n - i)) ==
+			    0) {
+				cz_buf_truncate(out, mark);
+				return -1;
+			}
+			continue;
+		}
+		k = 1;
+		cz_buf_add(out, p + from, i - from);
+		from = i + 1;
+		switch (u[i]) {
+		case '"':
+			cz_buf_add(out, "\\\"", 2);
+			break;
+		case '\\':
+			cz_buf_add(out, "\\\\", 2);
+			break;
+		case '\n':
+			cz_buf_add(out, "\\n", 2);
+			break;
+		case '\r':
+			cz_buf_add(out, "\\r", 2);
+			break;
+		case '\t':
+			cz_buf_add(out, "\\t", 2);
+			break;
+		default:
+			cz_buf_add(out, "\\u00", 4);
+			cz_buf_addch(out, hex[u[i] >> 4]);
+			cz_buf_addch(out, hex[u[i] & 15]);
+			break;
+		}
+	}
+	cz_buf_add(out, p + from, n - from);
+	cz_buf_addch(out, '"');
+	return 0;
+}
+
+static int
+s_jstrs(struct cz_buf *out, const char *s)
+{
+	return s_jstr(out, s, strlen(s));
+}
+
+/* "name":"v1, v2" (joined) or "name":["v1","v2"] for header i. */
+static int
+s_header(struct cz_buf *out, const struct cz_response *res, size_t i,
+    int multi)
+{
+	size_t	j, k = 0;
+
+	if (s_jstrs(out, res->hnames.v[i]) == -1)
+		return -1;
+	cz_buf_adds(out, multi ? ":[" : ":");
+	if (!multi) {
+		struct cz_buf	 b = CZ_BUF_INIT;
+		int		 rc;
+
+		for (j = i; j < res->hnames.n; j++) {
+			if (strcasecmp(res->hnames.v[j], res->hnames.v[i]))
+				continue;
+			if (b.len > 0)
+				cz_buf_add(&b, ", ", 2);
+			cz_buf_adds(&b, res->hvalues.v[j]);
+		}
+		rc = s_jstr(out, b.s, b.len);
+		cz_buf_release(&b);
+		return rc;
+	}
 	for (j = i; j < res->hnames.n; j++) {
 		if (strcasecmp(res->hnames.v[j], res->hnames.v[i]) != 0)
 			continue;
-		if (b.len > 0)
-			cz_buf_add(&b, ", ", 2);
-		cz_buf_adds(&b, res->hvalues.v[j]);
+		if (k++ > 0)
+			cz_buf_addch(out, ',');
+		if (s_jstrs(out, res->hvalues.v[j]) == -1)
+			return -1;
 	}
-	v = json_stringn(b.s, b.len);
-	cz_buf_release(&b);
-	return v;
+	cz_buf_addch(out, ']');
+	return 0;
 }
 
-static json_t *
-s_all(const struct cz_response *res, size_t i)
+/* The headers object (without braces); cookies as Set-Cookie if asked. */
+static int
+s_headers(struct cz_buf *out, const struct cz_response *res, int multi,
+    size_t ncookies)
 {
-	json_t	*a = json_array();
-	size_t	 j;
+	size_t	i, k = 0;
 
-	for (j = i; j < res->hnames.n; j++)
-		if (strcasecmp(res->hnames.v[j], res->hnames.v[i]) == 0)
-			json_array_append_new(a,
-			    json_string(res->hvalues.v[j]));
-	return a;
-}
-
-static json_t *
-s_strv_array(const struct cz_strv *v)
-{
-	json_t	*a = json_array();
-	size_t	 i;
-
-	for (i = 0; i < v->n; i++)
-		json_array_append_new(a, json_string(v->v[i]));
-	return a;
+	for (i = 0; i < res->hnames.n; i++) {
+		if (s_seen(&res->hnames, i))
+			continue;
+		if (k++ > 0)
+			cz_buf_addch(out, ',');
+		if (s_header(out, res, i, multi) == -1)
+			return -1;
+	}
+	if (ncookies == 0)
+		return 0;
+	if (k > 0)
+		cz_buf_addch(out, ',');
+	cz_buf_adds(out, multi ? "\"Set-Cookie\":[" : "\"Set-Cookie\":");
+	for (i = 0; i < ncookies; i++) {
+		if (i > 0)
+			cz_buf_addch(out, ',');
+		if (s_jstrs(out, res->cookies.v[i]) == -1)
+			return -1;
+	}
+	if (multi)
+		cz_buf_addch(out, ']');
+	return 0;
 }
 
 static int
 s_http(const struct cz_request *req, const struct cz_response *res,
-    json_t *o, struct cz_buf *why)
+    struct cz_buf *out, struct cz_buf *why)
 {
 	struct cz_buf	 b64 = CZ_BUF_INIT;
-	json_t		*h = NULL, *mh = NULL, *body = NULL, *v;
 	enum cz_source	 src = req->source;
-	size_t		 i;
-	int		 binary = res->binary, rc = -1;
+	size_t		 i, mark;
+	int		 rc = -1, binary = res->binary;
 
 	if (res->status < 100 || res->status > 599) {
 		cz_buf_addf(why, "status %d is not an HTTP status",
 		    res->status);
 		goto out;
 	}
-	json_object_set_new(o, "statusCode", json_integer(res->status));
-	if (src == CZ_SRC_ALB || src == CZ_SRC_ALB_MULTI) {
-		v = json_sprintf("%d %s", res->status,
-		    czrt_reason(res->status));
-		json_object_set_new(o, "statusDescription", v);
-	}
+	cz_buf_addf(out, "{\"statusCode\":%d,", res->status);
+	if (src == CZ_SRC_ALB || src == CZ_SRC_ALB_MULTI)
+		cz_buf_addf(out, "\"statusDescription\":\"%d %s\",",
+		    res->status, czrt_reason(res->status));
+	cz_buf_adds(out, "\"body\":");
 	/* Text that is not UTF-8 cannot be a JSON string: send it as bytes. */
-	if (!binary && (body = json_stringn(res->body.s, res->body.len)) ==
-	    NULL)
+	if (binary || s_jstr(out, res->body.s, res->body.len) == -1) {
 		binary = 1;
-	if (binary) {
 		cz_b64_encode(&b64, res->body.s, res->body.len);
-		body = json_stringn(b64.s, b64.len);
+		cz_buf_addch(out, '"');
+		cz_buf_add(out, b64.s, b64.len);
+		cz_buf_addch(out, '"');
 	}
-	json_object_set_new(o, "isBase64Encoded", json_boolean(binary));
-	h = json_object();
-	mh = json_object();
-	for (i = 0; i < res->hnames.n; i++) {
-		if (s_seen(&res->hnames, i))
-			continue;
-		if ((v = s_joined(res, i)) == NULL) {
-			cz_buf_addf(why, "header %s is not UTF-8",
-			    res->hnames.v[i]);
-			goto out;
-		}
-		json_object_set_new(h, res->hnames.v[i], v);
-		json_object_set_new(mh, res->hnames.v[i], s_all(res, i));
-	}
+	cz_buf_adds(out, binary ? ",\"isBase64Encoded\":true," :
+	    ",\"isBase64Encoded\":false,");
+	mark = out->len;
 	switch (src) {
 	case CZ_SRC_HTTP_V2:
 	case CZ_SRC_FUNCTION_URL:
-		json_object_set(o, "headers", h);
-		if (res->cookies.n > 0)
-			json_object_set_new(o, "cookies",
-			    s_strv_array(&res->cookies));
+		cz_buf_adds(out, "\"headers\":{");
+		if (s_headers(out, res, 0, 0) == -1)
+			goto bad_header;
+		cz_buf_addch(out, '}');
+		if (res->cookies.n > 0) {
+			cz_buf_adds(out, ",\"cookies\":[");
+			for (i = 0; i < res->cookies.n; i++) {
+				if (i > 0)
+					cz_buf_addch(out, ',');
+				if (s_jstrs(out, res->cookies.v[i]) == -1)
+					goto bad_header;
+			}
+			cz_buf_addch(out, ']');
+		}
 		break;
 	case CZ_SRC_REST_V1:
-		if (res->cookies.n > 0)
-			json_object_set_new(mh, "Set-Cookie",
-			    s_strv_array(&res->cookies));
-		json_object_set(o, "headers", h);
-		json_object_set(o, "multiValueHeaders", mh);
+		cz_buf_adds(out, "\"headers\":{");
+		if (s_headers(out, res, 0, 0) == -1)
+			goto bad_header;
+		cz_buf_adds(out, "},\"multiValueHeaders\":{");
+		if (s_headers(out, res, 1, res->cookies.n) == -1)
+			goto bad_header;
+		cz_buf_addch(out, '}');
 		break;
 	case CZ_SRC_ALB_MULTI:
-		if (res->cookies.n > 0)
-			json_object_set_new(mh, "Set-Cookie",
-			    s_strv_array(&res->cookies));
-		json_object_set(o, "multiValueHeaders", mh);
+		cz_buf_adds(out, "\"multiValueHeaders\":{");
+		if (s_headers(out, res, 1, res->cookies.n) == -1)
+			goto bad_header;
+		cz_buf_addch(out, '}');
 		break;
 	default:
 		/* Single-value ALB: one Set-Cookie header is all it can carry. */
-		if (res->cookies.n > 0)
-			json_object_set_new(h, "Set-Cookie",
-			    json_string(res->cookies.v[0]));
 		if (res->cookies.n > 1)
 			czrt_log_line("WARN", "ALB without multi-value "
 			    "headers: only the first of %zu cookies is sent",
 			    res->cookies.n);
-		json_object_set(o, "headers", h);
+		cz_buf_adds(out, "\"headers\":{");
+		if (s_headers(out, res, 0, res->cookies.n > 0) == -1)
+			goto bad_header;
+		cz_buf_addch(out, '}');
 		break;
 	}
-	json_object_set_new(o, "body", body);
-	body = NULL;
+	cz_buf_addch(out, '}');
 	rc = 0;
+	goto out;
+bad_header:
+	cz_buf_truncate(out, mark);
+	cz_buf_adds(why, "a header or cookie is not UTF-8");
 out:
-	json_decref(body);
-	json_decref(h);
-	json_decref(mh);
 	cz_buf_release(&b64);
 	return rc;
 }
@@ -422,10 +532,14 @@ czrt_response_encode(const struct cz_request *req,
 		goto out;
 	}
 	if (czrt_source_is_http(req->source)) {
-		o = json_object();
-		if (s_http(req, res, o, &why) == -1)
+		if (s_http(req, res, out, &why) == -1) {
+			cz_buf_reset(out);
 			goto bad;
-	} else if ((o = s_result(res, &why)) == NULL)
+		}
+		rc = 0;
+		goto out;
+	}
+	if ((o = s_result(res, &why)) == NULL)
 		goto bad;
 	json_dump_callback(o, s_dump_cb, out, JSON_COMPACT | JSON_ENCODE_ANY);
 	rc = 0;

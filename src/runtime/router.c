@@ -303,7 +303,7 @@ czrt_dispatch(struct cz_app *app, struct cz_request *req, cz_response *res)
 		s_keep_warm(res);
 		break;
 	case CZ_SRC_SCHEDULE:
-		raw = json_object_get(req->event, "czappa") == NULL;
+		raw = !req->envelope;
 		if ((nm = s_named_find(app->schedules, app->nschedules,
 		    req->name)) == NULL && raw)
 			nm = s_schedule_for_rule(app, req->name);
