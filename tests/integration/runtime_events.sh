@@ -163,6 +163,30 @@ for f in sorted(os.listdir(evdir)):
           ("\t%s\tINFO\techo: %s %s" % (r["request_id"], method, path)) in stdout, "not in stdout")
     want_params = [["proxy", path.lstrip("/")]] if path != "/" else []
     check(f + ": {proxy+} parameter", e["params"] == want_params, e["params"])
+# The answers against the reference response documents: same keys (ours
+# may leave out what the reference shows as optional) and same JSON types.
+refdir = os.path.join(os.path.dirname(evdir), "responses")
+# reference file: (our answer to this event, keys we may leave out, keys
+# we may add: isBase64Encoded is part of the documented REST shape)
+REF = {
+ "v2-response-cookies.json": ("apigw-v2-get-query-cookies.json", [], []),
+ "apigw-v1-response-multivalue-headers.json": ("apigw-v1-rest-get-multivalue.json", [], ["isBase64Encoded"]),
+ "alb-response-html.json": ("alb-get-single-value.json", [], []),
+ "alb-response-multivalue-set-cookie.json": ("alb-get-multi-value-headers.json", ["headers"], []),
+}
+for ref, (ev, may_omit, may_add) in sorted(REF.items()):
+    want = json.load(open(os.path.join(refdir, ref)))
+    ours = got[ev]["body"]
+    extra = set(ours) - set(want) - set(may_add)
+    missing = set(want) - set(ours) - set(may_omit)
+    check("shape of %s like %s" % (ev, ref), not extra and not missing,
+          "extra %s, missing %s" % (sorted(extra), sorted(missing)))
+    bad = [k for k in set(want) & set(ours) if type(want[k]) != type(ours[k])]
+    check("types of %s like %s" % (ev, ref), not bad, bad)
+    for k in ("headers", "multiValueHeaders"):
+        if k in ours and k in want:
+            vt = {type(v) for v in ours[k].values()} | {type(v) for v in want[k].values()}
+            check("%s values of %s like %s" % (k, ev, ref), len(vt) == 1, vt)
 print("# %d passed, %d failed" % (n_ok, n_bad))
 PY
 # It ends when the fake API goes away (1) or is stopped (143), not a crash.
