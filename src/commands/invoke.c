@@ -237,11 +237,11 @@ const struct cli_command cmd_invoke = {
 	.args = "<stage> [JSON | -] [--async] [--local]",
 	.summary = "invoke the live alias directly and print the result and log tail",
 	.help = "Calls <service>-<stage>:live with the JSON payload (the "
-	    "argument, - for stdin, {} when none).\nThe answer goes to stdout, "
-	    "the last 4 KB of the log to stderr; a function error exits 1.\n"
-	    "--function NAME wraps the payload for that cz_function; --local "
-	    "runs the handler built\nfor this machine under czappa's own "
-	    "Runtime API instead of Lambda.",
+	    "argument, - for\nstdin, {} when none).  The answer goes to "
+	    "stdout, the last 4 KB of the log\nto stderr; a function error "
+	    "exits 1.  --function NAME wraps the payload\nfor that "
+	    "cz_function; --local runs the handler built for this machine\n"
+	    "under czappa's own Runtime API instead of Lambda.",
 	.opts = invoke_opts,
 	.needs = CLI_NEEDS_CONFIG | CLI_NEEDS_STAGE,
 	.min_args = 1,

@@ -283,13 +283,14 @@ const struct cli_command cmd_map = {
 	.name = "map",
 	.args = "<stage> [INPUT.jsonl | -] [-j N]",
 	.summary = "fan a function out over many inputs on Lambda",
-	.help = "Each input line is one invocation of <service>-<stage>:live; "
-	    "-j N run at once from one\nthread.  Output: one line per input, "
-	    "in input order (--unordered: as they finish,\nas "
-	    "{\"index\":i,\"result\":...}); a failed line is "
-	    "{\"index\":i,\"error\":{\"type\",\"message\"}}.\nThrottled and "
-	    "5xx calls are retried with backoff; a function error stops the "
-	    "run\nunless --keep-going.  --local maps over local bootstraps.",
+	.help = "Each input line is one invocation of "
+	    "<service>-<stage>:live, -j N at once\nfrom one thread.  Output: "
+	    "one line per input, in input order (--unordered:\nas they "
+	    "finish, as {\"index\":i,\"result\":...}); a failed line is\n"
+	    "{\"index\":i,\"error\":{\"type\",\"message\"}}.  Throttled "
+	    "and 5xx calls are retried\nwith backoff; a function error stops "
+	    "the run unless --keep-going.\n--local maps over local "
+	    "bootstraps instead of Lambda.",
 	.opts = map_opts,
 	.needs = CLI_NEEDS_CONFIG | CLI_NEEDS_STAGE,
 	.min_args = 1,

@@ -32,10 +32,12 @@ enum {
 };
 
 static const struct cli_opt tail_opts[] = {
-	{ O_SINCE, "since", CLI_STR, "start this far back: 10m, 2h or an ISO time (default 5m)", "WHEN" },
+	{ O_SINCE, "since", CLI_STR,
+	  "start this far back: 10m, 2h or an ISO time (default 5m)", "WHEN" },
 	{ O_FILTER, "filter", CLI_STR, "CloudWatch filter pattern", "PATTERN" },
 	{ O_NO_FOLLOW, "no-follow", CLI_FLAG, "print what is there and exit", NULL },
-	{ O_HOLD, "hold", CLI_UINT, "hold events this many ms to order late ones (default 2000, grows with lateness)", "MS" },
+	{ O_HOLD, "hold", CLI_UINT,
+	  "hold events to order late ones (default 2000)", "MS" },
 	{ 0, NULL, 0, NULL, NULL }
 };
 
@@ -246,10 +248,10 @@ const struct cli_command cmd_tail = {
 	.args = "<stage> [--since 10m] [--filter PATTERN] [--no-follow]",
 	.summary = "stream the stage's CloudWatch logs until Ctrl-C",
 	.help = "Streams /aws/lambda/<service>-<stage> in timestamp order "
-	    "across streams, each event once.\nEvents are held --hold ms "
-	    "(default 2000, more when the group shows late writers) so\nthat "
-	    "late ones still come out in order.  A group that does not exist "
-	    "yet is waited for.",
+	    "across streams, each\nevent once.  Events are held --hold ms "
+	    "(default 2000, more when the group\nshows late writers; 0 prints "
+	    "at once) so that late ones keep their place.\nA group that does "
+	    "not exist yet is waited for.",
 	.opts = tail_opts,
 	.needs = CLI_NEEDS_CONFIG | CLI_NEEDS_STAGE | CLI_NEEDS_AWS,
 	.min_args = 1,

@@ -25,11 +25,11 @@ struct lambda_invoke_in {
 };
 
 struct lambda_invoke_out {
-	int		 status;		/* 200, 202 (Event), 204 (DryRun) */
+	int		 status;		/* 200; 202 Event; 204 DryRun */
 	struct cz_buf	 payload;		/* the function's answer, or its
 						 * error JSON */
-	char		 function_error[32];	/* "Unhandled", "Handled" or "" */
-	struct cz_buf	 log;			/* the decoded log tail, or "" */
+	char		 function_error[32];	/* "Unhandled" or "" */
+	struct cz_buf	 log;			/* decoded log tail or "" */
 	char		 executed_version[32];	/* "3", "$LATEST" or "" */
 	char		 request_id[64];
 };

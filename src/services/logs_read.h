@@ -14,7 +14,7 @@
 #include "base/err.h"
 
 struct logs_event {
-	char		*id;		/* eventId: opaque, unique in the group */
+	char		*id;		/* eventId: opaque, unique */
 	char		*stream;	/* logStreamName */
 	char		*message;	/* as written, trailing newline kept */
 	long long	 ts;		/* timestamp, ms since the epoch */

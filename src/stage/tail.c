@@ -35,7 +35,7 @@ struct s_tail {
 	size_t				 npend, cappend;
 	unsigned long long		 seq;
 	long long			 hold, overlap;
-	long long			 watermark;	/* released below this */
+	long long			 watermark;	/* released below */
 	long long			 last_ts;	/* newest released */
 	int				 auto_hold;
 };

@@ -43,7 +43,7 @@ struct stage_tail_hooks {
 
 struct stage_tail_opts {
 	const char	*group;		/* /aws/lambda/<service>-<stage> */
-	long long	 since_ms;	/* first timestamp, ms since the epoch */
+	long long	 since_ms;	/* first timestamp, epoch ms */
 	const char	*pattern;	/* filterPattern, or NULL */
 	int		 follow;	/* 0: what is there now, then return */
 	long long	 hold_ms;	/* < 0: 2000, growing with lateness */
