@@ -169,6 +169,8 @@ s_remote(struct cli_ctx *ctx, const struct cz_buf *event, struct cz_err *err)
 	co.config_region = ctx->cfg->region;
 	co.config_profile = ctx->cfg->profile;
 	co.hooks = ui_aws_hooks();
+	/* The call lasts as long as the function may run. */
+	co.timeout_ms = (ctx->cfg->timeout + 30) * 1000L;
 	if (aws_client_new(&co, &c, err) == -1)
 		goto out;
 	cz_buf_addf(&fn, "%s-%s", ctx->cfg->service, ctx->stage);

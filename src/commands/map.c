@@ -235,6 +235,9 @@ map_run(struct cli_ctx *ctx, struct cz_err *err)
 		mo.region = aws_client_region(c);
 		mo.hooks = co.hooks;
 		mo.max_in_flight = (int)jobs;
+		/* A synchronous Invoke lasts as long as the function: an
+		 * attempt that timed out sooner would run it twice. */
+		mo.timeout_ms = (ctx->cfg->timeout + 30) * 1000L;
 		if (aws_multi_new(&mo, &multi, err) == -1)
 			goto out;
 		o.multi = multi;
