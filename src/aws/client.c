@@ -20,13 +20,13 @@
 #include "aws/client.h"
 #include "aws/creds.h"
 #include "aws/endpoint.h"
+#include "aws/sign_req.h"
 #include "aws/sigv4.h"
 #include "aws/xml.h"
 #include "base/clock.h"
 #include "base/url.h"
 #include "base/xmalloc.h"
 
-#define RESP_MAX	(256u * 1024 * 1024)	/* largest answer we keep */
 #define BACKOFF_BASE_MS	100
 #define BACKOFF_CAP_MS	20000
 
@@ -306,55 +306,21 @@ s_handle_put(struct aws_client *c, CURL *h)
 	pthread_mutex_unlock(&c->lock);
 }
 
-struct s_xfer {
-	struct aws_resp		*resp;
+struct s_progress {
 	struct aws_client	*c;
-	int			 progress;
+	int			 on;
 };
-
-static size_t
-s_write_cb(char *p, size_t size, size_t n, void *arg)
-{
-	struct s_xfer	*x = arg;
-
-	cz_buf_add(&x->resp->body, p, size * n);
-	return x->resp->body.overflow ? 0 : size * n;
-}
-
-static size_t
-s_header_cb(char *p, size_t size, size_t n, void *arg)
-{
-	struct s_xfer	*x = arg;
-	size_t		 len = size * n, i;
-	char		*line, *colon;
-
-	/* A new status line (after 100 Continue or a redirect) resets. */
-	if (len >= 5 && strncmp(p, "HTTP/", 5) == 0) {
-		cz_strv_release(&x->resp->headers);
-		return len;
-	}
-	if ((colon = memchr(p, ':', len)) == NULL)
-		return len;
-	line = cz_xstrndup(p, len);
-	while (*line && (line[strlen(line) - 1] == '\n' ||
-	    line[strlen(line) - 1] == '\r'))
-		line[strlen(line) - 1] = '\0';
-	for (i = 0; line[i] && line[i] != ':'; i++)
-		line[i] = (char)tolower((unsigned char)line[i]);
-	cz_strv_take(&x->resp->headers, line);
-	return len;
-}
 
 static int
 s_progress_cb(void *arg, curl_off_t dltotal, curl_off_t dlnow,
     curl_off_t ultotal, curl_off_t ulnow)
 {
-	struct s_xfer	*x = arg;
+	struct s_progress	*p = arg;
 
 	(void)dltotal;
 	(void)dlnow;
-	if (x->progress && x->c->hooks.on_progress && ultotal > 0)
-		x->c->hooks.on_progress(ulnow, ultotal, x->c->hooks.arg);
+	if (p->on && p->c->hooks.on_progress && ultotal > 0)
+		p->c->hooks.on_progress(ulnow, ultotal, p->c->hooks.arg);
 	return 0;
 }
 
@@ -384,183 +350,50 @@ s_backoff_ms(struct aws_client *c, int attempt)
 	return (long long)(s_rand(c) % (unsigned int)ceil) + 1;
 }
 
-static void
-s_amz_date(char out[17])
-{
-	time_t		now = time(NULL);
-	struct tm	tm;
-
-	gmtime_r(&now, &tm);
-	strftime(out, 17, "%Y%m%dT%H%M%SZ", &tm);
-}
-
-/* Curl failures worth another attempt: the network, not the request. */
-static int
-s_curl_retryable(CURLcode cc)
-{
-	switch (cc) {
-	case CURLE_COULDNT_RESOLVE_HOST:
-	case CURLE_COULDNT_CONNECT:
-	case CURLE_OPERATION_TIMEDOUT:
-	case CURLE_SEND_ERROR:
-	case CURLE_RECV_ERROR:
-	case CURLE_GOT_NOTHING:
-	case CURLE_PARTIAL_FILE:
-	case CURLE_SSL_CONNECT_ERROR:
-	case CURLE_HTTP2:
-	case CURLE_HTTP2_STREAM:
-		return 1;
-	default:
-		return 0;
-	}
-}
-
-/* One signed attempt.  Returns the CURLcode; *resp holds the answer. */
+/*
+ * One signed attempt through aws/sign_req (the same path aws/multi takes).
+ * Returns the CURLcode; *resp holds the answer; *signfail says signing
+ * itself failed (err set).
+ */
 static CURLcode
 s_attempt(struct aws_client *c, CURL *h, struct aws_req *req,
-    const struct aws_endpoint *ep, const char *path, const char *payload,
-    struct aws_resp *resp, char *cerr, struct cz_err *err, int *signfail)
+    const struct aws_endpoint *ep, const char *path, struct aws_resp *resp,
+    struct aws_signed_req *st, struct cz_err *err, int *signfail)
 {
-	struct aws_sigv4_header	*hv = NULL;
-	struct aws_sigv4_input	 in;
-	struct aws_sigv4	 sig = AWS_SIGV4_INIT;
-	struct curl_slist	*hl = NULL;
-	struct cz_buf		 url = CZ_BUF_INIT, line = CZ_BUF_INIT;
-	struct cz_strv		 names = CZ_STRV_INIT, vals = CZ_STRV_INIT;
-	struct s_xfer		 x = { resp, c, req->progress };
-	char			 date[17];
-	size_t			 i, nh = 0;
-	CURLcode		 cc = CURLE_FAILED_INIT;
-	int			 is_s3 = strcmp(req->service, "s3") == 0;
+	struct aws_creds	cr;
+	struct s_progress	prog = { c, req->progress };
+	CURLcode		cc;
+	int			rc;
 
 	*signfail = 0;
-	aws_resp_release(resp);
-	cz_buf_init(&resp->body, RESP_MAX);
-	s_amz_date(date);
-	/* Signed headers: host, date, token, payload hash, the caller's. */
-	cz_strv_push(&names, "host");
-	cz_strv_push(&vals, ep->host);
-	cz_strv_push(&names, "x-amz-date");
-	cz_strv_push(&vals, date);
-	if (c->creds.token) {
-		cz_strv_push(&names, "x-amz-security-token");
-		cz_strv_push(&vals, c->creds.token);
-	}
-	if (is_s3) {
-		cz_strv_push(&names, "x-amz-content-sha256");
-		cz_strv_push(&vals, payload);
-	}
-	for (i = 0; i < req->headers.n; i++) {
-		const char	*colon = strchr(req->headers.v[i], ':');
-
-		if (colon == NULL)
-			continue;
-		cz_strv_take(&names, cz_xstrndup(req->headers.v[i],
-		    (size_t)(colon - req->headers.v[i])));
-		colon++;
-		while (*colon == ' ')
-			colon++;
-		cz_strv_push(&vals, colon);
-	}
-	nh = names.n;
-	hv = cz_xcalloc(nh, sizeof(*hv));
-	for (i = 0; i < nh; i++) {
-		hv[i].name = names.v[i];
-		hv[i].value = vals.v[i];
-	}
-	memset(&in, 0, sizeof(in));
-	in.method = req->method;
-	in.path = path;
-	in.query = req->query.len ? req->query.s : NULL;
-	in.headers = hv;
-	in.nheaders = nh;
-	in.payload_hash = payload;
-	in.region = ep->signing_region;
-	in.service = ep->signing_name;
-	in.amz_date = date;
-	in.access_key = c->creds.access_key;
-	in.secret_key = c->creds.secret_key;
-	in.token = c->creds.token;
-	in.s3 = is_s3;
-	/* No credentials: an unsigned call (AssumeRoleWithWebIdentity). */
-	if (c->creds.access_key && aws_sigv4_sign(&in, &sig, err) == -1) {
+	pthread_mutex_lock(&c->lock);
+	aws_creds_copy(&cr, &c->creds);
+	pthread_mutex_unlock(&c->lock);
+	rc = aws_sign_req_setup(h, &cr, ep, path, req, resp, c->timeout_ms,
+	    st, err);
+	aws_creds_release(&cr);
+	if (rc == -1) {
 		*signfail = 1;
-		goto out;
+		return CURLE_FAILED_INIT;
 	}
-	/* Every header we signed, plus Authorization; host comes from URL. */
-	for (i = 1; i < nh; i++) {
-		cz_buf_reset(&line);
-		cz_buf_addf(&line, "%s: %s", hv[i].name, hv[i].value);
-		hl = curl_slist_append(hl, line.s);
-	}
-	if (c->creds.access_key) {
-		cz_buf_reset(&line);
-		cz_buf_addf(&line, "Authorization: %s", sig.authorization.s);
-		hl = curl_slist_append(hl, line.s);
-		explicit_bzero(line.s, line.len);
-	}
-	hl = curl_slist_append(hl, "Expect:");
-	hl = curl_slist_append(hl, "Accept-Encoding: identity");
-	cz_buf_addf(&url, "%s%s", ep->base, path);
-	if (req->query.len)
-		cz_buf_addf(&url, "?%s", req->query.s);
-
-	curl_easy_reset(h);
-	curl_easy_setopt(h, CURLOPT_URL, url.s);
-	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hl);
-	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, s_write_cb);
-	curl_easy_setopt(h, CURLOPT_WRITEDATA, &x);
-	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, s_header_cb);
-	curl_easy_setopt(h, CURLOPT_HEADERDATA, &x);
 	curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
 	curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, s_progress_cb);
-	curl_easy_setopt(h, CURLOPT_XFERINFODATA, &x);
-	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, cerr);
-	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, 10000L);
-	curl_easy_setopt(h, CURLOPT_USERAGENT, "czappa/" CZ_VERSION);
-	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(h, CURLOPT_XFERINFODATA, &prog);
 	/* Uploads may take long: limit stalls, not the whole transfer. */
 	if (req->bodylen > 1024 * 1024) {
+		curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, 0L);
 		curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
 		curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME,
 		    (c->timeout_ms + 999) / 1000);
-	} else
-		curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, c->timeout_ms);
-	if (strcmp(req->method, "HEAD") == 0)
-		curl_easy_setopt(h, CURLOPT_NOBODY, 1L);
-	else if (strcmp(req->method, "GET") == 0)
-		curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
-	else {
-		curl_easy_setopt(h, CURLOPT_POSTFIELDS,
-		    req->body ? (const char *)req->body : "");
-		curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE,
-		    (curl_off_t)(req->body ? req->bodylen : 0));
-		if (strcmp(req->method, "POST") != 0)
-			curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST,
-			    req->method);
 	}
-	cerr[0] = '\0';
-	cc = curl_easy_perform(h);
-	if (cc == CURLE_OK) {
-		long	st = 0;
+	if ((cc = curl_easy_perform(h)) == CURLE_OK) {
+		long	status = 0;
 
-		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &st);
-		resp->status = (int)st;
+		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+		resp->status = (int)status;
 	} else if (cc == CURLE_WRITE_ERROR && resp->body.overflow)
-		cz_errf(err, "answer larger than %u bytes", RESP_MAX);
-	/* The handle keeps pointers into our buffers: forget them. */
-	curl_easy_setopt(h, CURLOPT_HTTPHEADER, NULL);
-out:
-	curl_slist_free_all(hl);
-	cz_buf_release(&url);
-	cz_buf_release(&line);
-	cz_strv_release(&names);
-	for (i = 0; i < vals.n; i++)
-		explicit_bzero(vals.v[i], strlen(vals.v[i]));
-	cz_strv_release(&vals);
-	free(hv);
-	aws_sigv4_release(&sig);
+		cz_errf(err, "answer larger than %zu bytes", resp->body.max);
+	curl_easy_setopt(h, CURLOPT_XFERINFODATA, NULL);
 	return cc;
 }
 
@@ -591,8 +424,8 @@ aws_send(struct aws_client *c, struct aws_req *req, struct aws_resp *resp,
     struct cz_err *err)
 {
 	struct aws_endpoint	 ep;
-	struct cz_buf		 path = CZ_BUF_INIT, payload = CZ_BUF_INIT;
-	char			 cerr[CURL_ERROR_SIZE];
+	struct aws_signed_req	 st = AWS_SIGNED_REQ_INIT;
+	struct cz_buf		 path = CZ_BUF_INIT;
 	long long		 t0 = cz_mono_ms(), wait;
 	CURLcode		 cc;
 	CURL			*h = NULL;
@@ -604,20 +437,11 @@ aws_send(struct aws_client *c, struct aws_req *req, struct aws_resp *resp,
 	if (aws_endpoint_resolve(req->service, c->region, req->bucket, &ep,
 	    err) == -1)
 		return -1;
-	cz_buf_adds(&path, ep.base_path);
-	if (ep.path_style && req->bucket) {
-		cz_buf_addch(&path, '/');
-		cz_url_encode(&path, req->bucket, strlen(req->bucket), 0);
-	}
-	cz_buf_add(&path, req->path.s, req->path.len);
-	if (path.len == 0)
-		cz_buf_addch(&path, '/');
-	aws_sha256_hex(&payload, req->body ? req->body : "",
-	    req->body ? req->bodylen : 0);
+	aws_sign_req_path(&ep, req, &path);
 	h = s_handle_get(c);
 	for (attempt = 1; ; attempt++) {
-		cc = s_attempt(c, h, req, &ep, path.s, payload.s, resp, cerr,
-		    err, &signfail);
+		cc = s_attempt(c, h, req, &ep, path.s, resp, &st, err,
+		    &signfail);
 		if (signfail)
 			goto out;
 		if (cc == CURLE_OK && resp->status >= 200 &&
@@ -636,12 +460,12 @@ aws_send(struct aws_client *c, struct aws_req *req, struct aws_resp *resp,
 			s_copy(err->op, sizeof(err->op), req->op);
 			if (err->msg[0] == '\0')
 				snprintf(err->msg, sizeof(err->msg), "%s: %s",
-				    ep.host, cerr[0] ? cerr :
+				    ep.host, st.cerr[0] ? st.cerr :
 				    curl_easy_strerror(cc));
 		}
 		if (req->no_retry || attempt >= c->max_attempts ||
 		    (cc == CURLE_OK && !aws_retryable(resp->status,
-		    err->code)) || (cc != CURLE_OK && !s_curl_retryable(cc)))
+		    err->code)) || (cc != CURLE_OK && !aws_sign_req_curl_retryable(cc)))
 			break;
 		wait = s_backoff_ms(c, attempt);
 		/* Retry-After (seconds) when the service gives one. */
@@ -668,17 +492,22 @@ aws_send(struct aws_client *c, struct aws_req *req, struct aws_resp *resp,
 		}
 		cz_sleep_ms(wait);
 	}
-	if (attempt > 1 && attempt >= c->max_attempts)
-		cz_err_prefix(err, "after %d attempts", attempt);
+	if (attempt > 1) {
+		size_t	n = strlen(err->msg);
+
+		snprintf(err->msg + n, sizeof(err->msg) - n,
+		    " (after %d attempts)", attempt);
+	}
 	s_trace(c, req, resp, attempt, t0, err->code[0] ? err->code :
 	    cc != CURLE_OK ? "no answer" : NULL);
 out:
-	if (h)
+	if (h) {
+		aws_signed_req_release(h, &st);
 		s_handle_put(c, h);
+	}
 	s_scrub_err(c, err);
 	aws_endpoint_release(&ep);
 	cz_buf_release(&path);
-	cz_buf_release(&payload);
 	return rc;
 }
 
@@ -769,6 +598,15 @@ out:
 	return rc;
 }
 
+static size_t
+s_body_cb(char *p, size_t size, size_t n, void *arg)
+{
+	struct cz_buf	*b = arg;
+
+	cz_buf_add(b, p, size * n);
+	return b->overflow ? 0 : size * n;
+}
+
 /* Plain GET for SSO and container credentials (not SigV4). */
 static int
 s_http_get_cb(void *arg, const char *url, const struct cz_strv *headers,
@@ -776,7 +614,6 @@ s_http_get_cb(void *arg, const char *url, const struct cz_strv *headers,
 {
 	struct aws_client	*c = arg;
 	struct aws_resp		 resp = AWS_RESP_INIT;
-	struct s_xfer		 x = { &resp, c, 0 };
 	struct curl_slist	*hl = NULL;
 	char			 cerr[CURL_ERROR_SIZE];
 	CURL			*h;
@@ -793,8 +630,8 @@ s_http_get_cb(void *arg, const char *url, const struct cz_strv *headers,
 	curl_easy_reset(h);
 	curl_easy_setopt(h, CURLOPT_URL, url);
 	curl_easy_setopt(h, CURLOPT_HTTPHEADER, hl);
-	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, s_write_cb);
-	curl_easy_setopt(h, CURLOPT_WRITEDATA, &x);
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, s_body_cb);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, &resp.body);
 	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, cerr);
 	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, 10000L);
@@ -857,6 +694,18 @@ s_refresh(struct aws_client *c, struct cz_err *err)
 	}
 	pthread_mutex_unlock(&c->lock);
 	return rc;
+}
+
+int
+aws_client_creds_copy(struct aws_client *c, struct aws_creds *out,
+    struct cz_err *err)
+{
+	if (s_refresh(c, err) == -1)
+		return -1;
+	pthread_mutex_lock(&c->lock);
+	aws_creds_copy(out, &c->creds);
+	pthread_mutex_unlock(&c->lock);
+	return 0;
 }
 
 int

@@ -38,7 +38,7 @@ struct s_job {
 
 struct aws_multi {
 	struct aws_multi_opts	 o;
-	char			*region, *profile, *config_profile;
+	char			*region;
 	struct aws_creds	 creds;
 	CURLM			*cm;
 	CURL			**idle;		/* easy handles to reuse */
@@ -66,9 +66,7 @@ aws_multi_new(const struct aws_multi_opts *o, struct aws_multi **mp,
 	*mp = NULL;
 	m = cz_xcalloc(1, sizeof(*m));
 	m->o = *o;
-	m->region = s_dup(o->region ? o->region : "us-east-1");
-	m->profile = s_dup(o->profile);
-	m->config_profile = s_dup(o->config_profile);
+	m->region = s_dup(aws_client_region(o->client));
 	if (m->o.timeout_ms <= 0 && (v = getenv("CZAPPA_HTTP_TIMEOUT")) &&
 	    strtol(v, NULL, 10) > 0)
 		m->o.timeout_ms = strtol(v, NULL, 10) * 1000;
@@ -82,8 +80,7 @@ aws_multi_new(const struct aws_multi_opts *o, struct aws_multi **mp,
 	if (m->o.max_in_flight <= 0)
 		m->o.max_in_flight = 16;
 	m->rng = (unsigned int)(cz_wall_ms() ^ (long long)getpid() << 16);
-	if (aws_sign_req_creds(m->profile, m->config_profile, m->region,
-	    &m->creds, err) == -1)
+	if (aws_client_creds_copy(o->client, &m->creds, err) == -1)
 		goto fail;
 	if ((m->cm = curl_multi_init()) == NULL) {
 		cz_errf(err, "curl_multi_init failed");
@@ -141,8 +138,6 @@ aws_multi_free(struct aws_multi *m)
 	free(m->idle);
 	aws_creds_release(&m->creds);
 	free(m->region);
-	free(m->profile);
-	free(m->config_profile);
 	free(m);
 }
 
@@ -245,8 +240,7 @@ s_refresh(struct aws_multi *m, struct cz_err *err)
 	    m->creds.expires_ms - 300000 > cz_wall_ms())
 		return 0;
 	memset(&nc, 0, sizeof(nc));
-	if (aws_sign_req_creds(m->profile, m->config_profile, m->region, &nc,
-	    err) == -1)
+	if (aws_client_creds_copy(m->o.client, &nc, err) == -1)
 		return -1;
 	aws_creds_release(&m->creds);
 	m->creds = nc;

@@ -16,10 +16,8 @@
 struct aws_multi;
 
 struct aws_multi_opts {
-	const char		*profile;	/* as aws_client_opts */
-	const char		*config_profile;
-	const char		*region;	/* required, e.g. from
-						 * aws_client_region() */
+	struct aws_client	*client;	/* credentials and region;
+						 * must outlive the engine */
 	struct aws_hooks	 hooks;
 	long			 timeout_ms;	/* per attempt; 0: 60 s or
 						 * CZAPPA_HTTP_TIMEOUT s */
@@ -35,7 +33,7 @@ struct aws_multi_opts {
 typedef void (*aws_multi_done_fn)(void *tag, int rc,
     const struct aws_resp *resp, const struct cz_err *err, int attempts);
 
-/* Resolves credentials (blocking).  0 and *mp, or -1 and *err. */
+/* Takes the client's credentials.  0 and *mp, or -1 and *err. */
 int	aws_multi_new(const struct aws_multi_opts *, struct aws_multi **mp,
 	    struct cz_err *);
 /* Abandons unfinished requests without calling back.  NULL is fine. */

@@ -1,10 +1,9 @@
 /*
  * aws/sign_req: one signed attempt of an aws_req as a configured curl easy
  * handle, for callers that drive curl themselves (aws/multi.c keeps many in
- * flight on one thread).  aws_send in client.c does the same inside its own
- * blocking loop; its client keeps the credentials private, so this module
- * resolves its own through aws/creds.h, with STS and HTTP callbacks of its
- * own (blocking: used only while resolving).  Secrets stay inside aws/.
+ * flight on one thread); aws_send in client.c runs the same attempts in its
+ * blocking loop.  Internal to aws/: the credentials it signs with come from
+ * aws_client_creds_copy, so secrets stay inside aws/.
  */
 #ifndef CZ_AWS_SIGN_REQ_H
 #define CZ_AWS_SIGN_REQ_H
@@ -46,10 +45,11 @@ void	aws_signed_req_release(CURL *h, struct aws_signed_req *);
 int	aws_sign_req_curl_retryable(CURLcode);
 
 /*
- * Resolves credentials as aws_client_new does (aws/creds.h order), for
- * region (STS calls).  Blocks.  0 and *out, or -1 and *err.
+ * The client's current credentials (renewed first if they expire within
+ * five minutes), copied into *out for a caller inside aws/ that signs
+ * itself.  0, or -1 and *err.  Release *out with aws_creds_release.
  */
-int	aws_sign_req_creds(const char *profile, const char *config_profile,
-	    const char *region, struct aws_creds *out, struct cz_err *err);
+int	aws_client_creds_copy(struct aws_client *, struct aws_creds *out,
+	    struct cz_err *err);
 
 #endif

@@ -230,9 +230,7 @@ map_run(struct cli_ctx *ctx, struct cz_err *err)
 		if (aws_client_new(&co, &c, err) == -1)
 			goto out;
 		memset(&mo, 0, sizeof(mo));
-		mo.profile = ctx->profile;
-		mo.config_profile = ctx->cfg->profile;
-		mo.region = aws_client_region(c);
+		mo.client = c;
 		mo.hooks = co.hooks;
 		mo.max_in_flight = (int)jobs;
 		/* A synchronous Invoke lasts as long as the function: an
