@@ -278,14 +278,18 @@ s_cookie(struct cz_request *req, const char *s, size_t n)
 	    s_own(req, cz_xstrndup(eq + 1, n - (size_t)(eq - s) - 1)));
 }
 
-/* "a=1; b=2" from a Cookie header (several are joined with ", "). */
+/*
+ * "a=1; b=2" from a Cookie header.  Several Cookie headers arrive joined
+ * with ", " (multiValueHeaders); RFC 6265 keeps commas out of cookie
+ * values, so a comma separates cookies as a semicolon does.
+ */
 static void
 s_cookie_header(struct cz_request *req, const char *h)
 {
 	const char	*p, *semi;
 
 	for (p = h; *p != '\0'; p = *semi ? semi + 1 : semi) {
-		semi = p + strcspn(p, ";");
+		semi = p + strcspn(p, ";,");
 		s_cookie(req, p, (size_t)(semi - p));
 	}
 }
