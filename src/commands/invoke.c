@@ -15,11 +15,13 @@
 
 #include "aws/client.h"
 #include "base/buf.h"
+#include "build/compile.h"
 #include "build/package.h"
 #include "cli/cli.h"
 #include "cli/ui.h"
 #include "config/config.h"
 #include "local/pool.h"
+#include "local/project.h"
 #include "services/lambda_invoke.h"
 #include "stage/map.h"
 
@@ -81,44 +83,26 @@ s_print_payload(const struct cz_buf *p)
 	fflush(stdout);
 }
 
-static void
-s_env_kv(const struct config *cfg, struct cz_strv *env)
-{
-	size_t	i;
-
-	for (i = 0; i < cfg->environment.n; i++)
-		cz_strv_pushf(env, "%s=%s", cfg->environment.v[i].key,
-		    cfg->environment.v[i].value);
-}
-
 static int
 s_local(struct cli_ctx *ctx, const struct cz_buf *event, struct cz_err *err)
 {
+	struct build_opts	 bo = { NULL, NULL, NULL, NULL };
 	struct build_result	 res = BUILD_RESULT_INIT;
-	struct local_opts	 lo;
+	struct local_project	 lp = LOCAL_PROJECT_INIT;
 	struct local_result	 r;
 	struct local_pool	*pool = NULL;
-	struct cz_strv		 env = CZ_STRV_INIT;
-	struct cz_buf		 fn = CZ_BUF_INIT;
 	int			 rc = -1;
 
 	local_result_init(&r);
+	bo.arch = build_host_arch();
 	ui_info("building %s for this machine", ctx->cfg->service);
-	if (build_package(ctx->cfg, NULL, &res, err) == -1) {
+	if (build_package(ctx->cfg, &bo, &res, err) == -1) {
 		if (res.compiler_output.len)
 			fprintf(stderr, "%s", res.compiler_output.s);
 		goto out;
 	}
-	s_env_kv(ctx->cfg, &env);
-	cz_buf_addf(&fn, "%s-%s", ctx->cfg->service, ctx->stage);
-	memset(&lo, 0, sizeof(lo));
-	lo.bootstrap = res.bootstrap;
-	lo.function_name = fn.s;
-	lo.memory = ctx->cfg->memory;
-	lo.timeout_ms = ctx->cfg->timeout * 1000;
-	lo.workers = 1;
-	lo.env = (const char *const *)env.v;
-	if (local_pool_start(&lo, &pool, err) == -1 ||
+	if (local_project_init(&lp, ctx->cfg, res.bootstrap, 1, err) == -1 ||
+	    local_pool_start(&lp.opts, &pool, err) == -1 ||
 	    local_invoke(pool, event->s, event->len, &r, err) == -1)
 		goto out;
 	s_print_log(r.logs.s, r.logs.len);
@@ -146,8 +130,7 @@ out:
 	local_pool_stop(pool);
 	local_result_release(&r);
 	build_result_release(&res);
-	cz_strv_release(&env);
-	cz_buf_release(&fn);
+	local_project_release(&lp);
 	return rc;
 }
 

@@ -18,11 +18,13 @@
 #include "aws/client.h"
 #include "aws/multi.h"
 #include "base/buf.h"
+#include "build/compile.h"
 #include "build/package.h"
 #include "cli/cli.h"
 #include "cli/ui.h"
 #include "config/config.h"
 #include "local/pool.h"
+#include "local/project.h"
 #include "stage/map.h"
 
 #define JOBS_MAX	1024
@@ -149,29 +151,22 @@ out:
 
 static int
 s_pool(struct cli_ctx *ctx, int jobs, struct build_result *res,
-    struct cz_strv *env, struct local_pool **pool, struct cz_err *err)
+    struct local_project *lp, struct local_pool **pool, struct cz_err *err)
 {
-	struct local_opts	lo;
-	size_t			i;
+	struct build_opts	bo = { NULL, NULL, NULL, NULL };
 
+	bo.arch = build_host_arch();
 	ui_info("building %s for this machine", ctx->cfg->service);
-	if (build_package(ctx->cfg, NULL, res, err) == -1) {
+	if (build_package(ctx->cfg, &bo, res, err) == -1) {
 		if (res->compiler_output.len)
 			fprintf(stderr, "%s", res->compiler_output.s);
 		return -1;
 	}
-	for (i = 0; i < ctx->cfg->environment.n; i++)
-		cz_strv_pushf(env, "%s=%s", ctx->cfg->environment.v[i].key,
-		    ctx->cfg->environment.v[i].value);
-	memset(&lo, 0, sizeof(lo));
-	lo.bootstrap = res->bootstrap;
-	lo.memory = ctx->cfg->memory;
-	lo.timeout_ms = ctx->cfg->timeout * 1000;
-	lo.workers = jobs;
-	lo.queue_max = jobs * 2;
-	lo.env = (const char *const *)env->v;
+	if (local_project_init(lp, ctx->cfg, res->bootstrap, jobs, err) == -1)
+		return -1;
+	lp->opts.queue_max = jobs * 2;
 	ui_info("starting %d local bootstrap%s", jobs, jobs == 1 ? "" : "s");
-	return local_pool_start(&lo, pool, err);
+	return local_pool_start(&lp->opts, pool, err);
 }
 
 static int
@@ -183,7 +178,7 @@ map_run(struct cli_ctx *ctx, struct cz_err *err)
 	struct stage_map_local	 lm;
 	struct s_io		 io;
 	struct build_result	 res = BUILD_RESULT_INIT;
-	struct cz_strv		 env = CZ_STRV_INIT;
+	struct local_project	 lp = LOCAL_PROJECT_INIT;
 	struct cz_buf		 fn = CZ_BUF_INIT;
 	struct aws_client_opts	 co;
 	struct aws_multi_opts	 mo;
@@ -215,7 +210,7 @@ map_run(struct cli_ctx *ctx, struct cz_err *err)
 	o.keep_going = cli_opt_flag(ctx, 'k');
 	o.stop = &s_stop;
 	if (cli_opt_flag(ctx, O_LOCAL)) {
-		if (s_pool(ctx, (int)jobs, &res, &env, &pool, err) == -1)
+		if (s_pool(ctx, (int)jobs, &res, &lp, &pool, err) == -1)
 			goto out;
 		lm.invoke = s_local_invoke;
 		lm.arg = pool;
@@ -272,7 +267,7 @@ out:
 	aws_client_free(c);
 	local_pool_stop(pool);
 	build_result_release(&res);
-	cz_strv_release(&env);
+	local_project_release(&lp);
 	cz_buf_release(&fn);
 	free(io.buf);
 	if (io.in && io.in != stdin)
