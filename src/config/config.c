@@ -1316,15 +1316,6 @@ config_parse(const char *name, const char *yaml, size_t len,
 		if (stage != NULL && strcmp(stage, stages->keys[i]->s) == 0)
 			found = 1;
 	}
-	if (stage != NULL && !found) {
-		if (names.n == 0)
-			cz_errf(err, "stage \"%s\" is not defined in %s (it "
-			    "has no stages: section)", stage, name);
-		else
-			cz_errf(err, "stage \"%s\" is not defined in %s "
-			    "(stages: %s)", stage, name, list.s);
-		goto out;
-	}
 	/* The defaults first, then every stage, so any mistake surfaces. */
 	if (s_convert(&L, root, NULL, &tmp) == -1)
 		goto out;
@@ -1344,6 +1335,16 @@ config_parse(const char *name, const char *yaml, size_t len,
 			memset(&tmp, 0, sizeof(tmp));
 		}
 		config_release(&tmp);
+	}
+	/* Only now: a mistake in the file is worth more than a stage name. */
+	if (stage != NULL && !found) {
+		if (names.n == 0)
+			cz_errf(err, "stage \"%s\" is not defined in %s (it "
+			    "has no stages: section)", stage, name);
+		else
+			cz_errf(err, "stage \"%s\" is not defined in %s "
+			    "(stages: %s)", stage, name, list.s);
+		goto out;
 	}
 	cfg->path = cz_xstrdup(name);
 	cfg->dir = cz_dirname(name);
