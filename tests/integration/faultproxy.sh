@@ -857,7 +857,7 @@ finally:
     p3.terminate()
     p3.wait(10)
 
-# ---- what the proxy costs ---------------------------------------------------
+# ---- what the proxy costs (printed only) -----------------------------------
 rules([])
 def median_ms(cl, n=60):
     ts = []
@@ -872,8 +872,7 @@ direct = median_ms(client("sts", endpoint=MOTO))
 proxied = median_ms(C["sts"])
 print("#   sts GetCallerIdentity median: direct %.1f ms, via proxy %.1f ms"
       % (direct, proxied))
-check("proxy overhead per call stays small (< 25 ms median)",
-      proxied - direct < 25, "%.1f vs %.1f" % (proxied, direct))
+# A figure, not an assertion: timings belong to benchmarks.
 print("# driver finished, %d failed" % failed)
 PY
 
