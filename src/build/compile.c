@@ -18,6 +18,7 @@
 #include "base/file.h"
 #include "base/proc.h"
 #include "base/xmalloc.h"
+#include "build/cache.h"
 #include "build/compile.h"
 #include "build/elf.h"
 
@@ -168,30 +169,39 @@ build_host_arch(void)
 	return "x86_64";
 }
 
-/* 1 if prog (a name looked up in PATH, or a path) can be run. */
-static int
-s_in_path(const char *prog)
+char *
+build_which(const char *prog)
 {
 	const char	*path, *p, *colon;
 	char		*cand;
-	int		 found = 0;
 
 	if (strchr(prog, '/') != NULL)
-		return access(prog, X_OK) == 0;
+		return access(prog, X_OK) == 0 ? s_real(prog) : NULL;
 	if ((path = getenv("PATH")) == NULL || *path == '\0')
 		path = "/usr/local/bin:/usr/bin:/bin";
-	for (p = path; !found; p = colon + 1) {
+	for (p = path; ; p = colon + 1) {
 		colon = strchr(p, ':');
 		if (colon == NULL)
 			colon = p + strlen(p);
 		cand = cz_xasprintf("%.*s/%s", (int)(colon - p),
 		    colon == p ? "." : p, prog);
-		found = s_is_file(cand) && access(cand, X_OK) == 0;
+		if (s_is_file(cand) && access(cand, X_OK) == 0)
+			return cand;
 		free(cand);
 		if (*colon == '\0')
 			break;
 	}
-	return found;
+	return NULL;
+}
+
+/* 1 if prog (a name looked up in PATH, or a path) can be run. */
+static int
+s_in_path(const char *prog)
+{
+	char	*p = build_which(prog);
+
+	free(p);
+	return p != NULL;
 }
 
 /* Splits s at blanks onto argv ("ccache gcc"); no quoting, no shell. */
@@ -293,18 +303,87 @@ out:
 	return rc;
 }
 
+void
+build_compile_flags(const struct config *cfg, const struct build_runtime *rt,
+    struct cz_strv *cflags, struct cz_strv *ldflags, struct cz_strv *ldlibs)
+{
+	static const char *const	 deflibs[] = { "jansson", "m" };
+	size_t				 i;
+
+	cz_strv_push(cflags, "-std=gnu11");
+	cz_strv_push(cflags, "-O2");
+	for (i = 0; i < cfg->cflags.n; i++) {
+		cz_strv_push(cflags, cfg->cflags.v[i]);
+		/* Also when linking: -pthread, -flto, -L, -fsanitize. */
+		cz_strv_push(ldflags, cfg->cflags.v[i]);
+	}
+	cz_strv_pushf(cflags, "-I%s", rt->incdir);
+	/* The runtime library carries debug info from czappa's own build;
+	 * nobody runs gdb on Lambda, and it is 15% of the zip.  Symbols stay
+	 * for backtraces; a -g of the user's keeps everything. */
+	for (i = 0; i < cfg->cflags.n; i++)
+		if (strncmp(cfg->cflags.v[i], "-g", 2) == 0)
+			break;
+	if (i == cfg->cflags.n)
+		cz_strv_push(ldflags, "-Wl,--strip-debug");
+	if (cfg->static_link)
+		cz_strv_push(ldflags, "-static");
+	cz_strv_push(ldlibs, rt->lib);
+	for (i = 0; i < cfg->libs.n; i++)
+		cz_strv_pushf(ldlibs, "-l%s", cfg->libs.v[i]);
+	/* The runtime needs these after the user's libraries, which may use
+	 * them too; a repeat -l costs nothing. */
+	for (i = 0; i < sizeof(deflibs) / sizeof(deflibs[0]); i++)
+		cz_strv_pushf(ldlibs, "-l%s", deflibs[i]);
+}
+
+/* Runs argv in dir, its output appended to log.  0, or -1 and *err ("compile
+ * failed" when the compiler said no). */
+static int
+s_cc(const struct cz_strv *argv, const char *dir, struct cz_buf *log,
+    struct cz_err *err)
+{
+	struct cz_proc	p;
+
+	memset(&p, 0, sizeof(p));
+	p.argv = (const char *const *)argv->v;
+	p.dir = dir;
+	p.out = log;
+	p.errout = log;
+	p.timeout_ms = COMPILE_TIMEOUT_MS;
+	if (cz_proc_run(&p, err) == -1) {
+		cz_err_prefix(err, "%s", argv->v[0]);
+		return -1;
+	}
+	if (p.status != 0)
+		return cz_errf(err, "compile failed");
+	return 0;
+}
+
+/* out relative to dir made usable from anywhere (new string). */
+static char *
+s_in_dir(const char *dir, const char *out)
+{
+	if (out[0] == '/')
+		return cz_xstrdup(out);
+	return cz_xasprintf("%s/%s", dir, out);
+}
+
 int
 build_compile(const struct config *cfg, const char *arch,
     const struct build_runtime *rt, const char *cc_override,
     const char *out, struct cz_buf *log, struct cz_err *err)
 {
-	struct cz_strv	 argv = CZ_STRV_INIT;
-	struct cz_proc	 p;
+	struct cz_strv	 cc = CZ_STRV_INIT, cflags = CZ_STRV_INIT;
+	struct cz_strv	 ldflags = CZ_STRV_INIT, ldlibs = CZ_STRV_INIT;
+	struct cz_strv	 argv = CZ_STRV_INIT, objs = CZ_STRV_INIT;
+	struct cz_strv	 deps = CZ_STRV_INIT;
+	struct cz_buf	 d = CZ_BUF_INIT;
 	const char	*dir = cfg->dir ? cfg->dir : ".";
-	const char	*have, *deflibs[] = { "jansson", "m" };
-	char		*path;
+	const char	*have;
+	char		*path, *dfile = NULL, *dpath = NULL;
 	unsigned	 machine;
-	size_t		 i;
+	size_t		 i, j;
 	int		 ok, rc = -1;
 
 	if (cfg->sources.n == 0) {
@@ -323,7 +402,7 @@ build_compile(const struct config *cfg, const char *arch,
 		}
 	}
 	/* The compiler first: without it the runtime does not matter. */
-	if (build_compiler(arch, cc_override, &argv, err) == -1)
+	if (build_compiler(arch, cc_override, &cc, err) == -1)
 		goto out;
 	if (s_archive_machine(rt->lib, &machine, err) == -1)
 		goto out;
@@ -334,49 +413,85 @@ build_compile(const struct config *cfg, const char *arch,
 		    have ? have : "another CPU", arch, arch);
 		goto out;
 	}
-	cz_strv_push(&argv, "-std=gnu11");
-	cz_strv_push(&argv, "-O2");
-	for (i = 0; i < cfg->cflags.n; i++)
-		cz_strv_push(&argv, cfg->cflags.v[i]);
-	cz_strv_pushf(&argv, "-I%s", rt->incdir);
-	/* The runtime library carries debug info from czappa's own build;
-	 * nobody runs gdb on Lambda, and it is 15% of the zip.  Symbols stay
-	 * for backtraces; a -g of the user's keeps everything. */
-	for (i = 0; i < cfg->cflags.n; i++)
-		if (strncmp(cfg->cflags.v[i], "-g", 2) == 0)
-			break;
-	if (i == cfg->cflags.n)
-		cz_strv_push(&argv, "-Wl,--strip-debug");
-	if (cfg->static_link)
-		cz_strv_push(&argv, "-static");
+	build_compile_flags(cfg, rt, &cflags, &ldflags, &ldlibs);
+
+	/*
+	 * One compiler run per source, as make does: with several sources in
+	 * one run, -MF keeps only the last source's dependencies.  The build
+	 * cache needs every header each source included.
+	 */
+	for (i = 0; i < cfg->sources.n; i++) {
+		cz_strv_pushf(&objs, "%s-%zu.o", out, i);
+		cz_strv_release(&argv);
+		for (j = 0; j < cc.n; j++)
+			cz_strv_push(&argv, cc.v[j]);
+		for (j = 0; j < cflags.n; j++)
+			cz_strv_push(&argv, cflags.v[j]);
+		cz_strv_push(&argv, "-MD");
+		cz_strv_push(&argv, "-MF");
+		cz_strv_pushf(&argv, "%s-%zu.d", out, i);
+		cz_strv_push(&argv, "-c");
+		cz_strv_push(&argv, "-o");
+		cz_strv_push(&argv, objs.v[i]);
+		cz_strv_push(&argv, cfg->sources.v[i]);
+		if (s_cc(&argv, dir, log, err) == -1)
+			goto out;
+		free(dpath);
+		dpath = cz_xasprintf("%s-%zu.d", out, i);
+		free(dfile);
+		dfile = s_in_dir(dir, dpath);
+		cz_buf_reset(&d);
+		if (cz_file_read(dfile, &d, err) == -1 ||
+		    build_depfile_parse(d.s, &deps, err) == -1) {
+			cz_err_prefix(err, "dependencies of %s",
+			    cfg->sources.v[i]);
+			goto out;
+		}
+		unlink(dfile);
+	}
+	cz_strv_release(&argv);
+	for (j = 0; j < cc.n; j++)
+		cz_strv_push(&argv, cc.v[j]);
+	for (j = 0; j < ldflags.n; j++)
+		cz_strv_push(&argv, ldflags.v[j]);
 	cz_strv_push(&argv, "-o");
 	cz_strv_push(&argv, out);
-	for (i = 0; i < cfg->sources.n; i++)
-		cz_strv_push(&argv, cfg->sources.v[i]);
-	cz_strv_push(&argv, rt->lib);
-	for (i = 0; i < cfg->libs.n; i++)
-		cz_strv_pushf(&argv, "-l%s", cfg->libs.v[i]);
-	/* The runtime needs these after the user's libraries, which may use
-	 * them too; a repeat -l costs nothing. */
-	for (i = 0; i < sizeof(deflibs) / sizeof(deflibs[0]); i++)
-		cz_strv_pushf(&argv, "-l%s", deflibs[i]);
-
-	memset(&p, 0, sizeof(p));
-	p.argv = (const char *const *)argv.v;
-	p.dir = dir;
-	p.out = log;
-	p.errout = log;
-	p.timeout_ms = COMPILE_TIMEOUT_MS;
-	if (cz_proc_run(&p, err) == -1) {
-		cz_err_prefix(err, "%s", argv.v[0]);
+	for (j = 0; j < objs.n; j++)
+		cz_strv_push(&argv, objs.v[j]);
+	for (j = 0; j < ldlibs.n; j++)
+		cz_strv_push(&argv, ldlibs.v[j]);
+	if (s_cc(&argv, dir, log, err) == -1)
 		goto out;
-	}
-	if (p.status != 0) {
-		cz_errf(err, "compile failed");
+	/* Next to the binary, as make and ninja keep theirs. */
+	free(dpath);
+	dpath = cz_xasprintf("%s.d", out);
+	free(dfile);
+	dfile = s_in_dir(dir, dpath);
+	cz_buf_reset(&d);
+	build_depfile_write(&d, out, &deps);
+	if (cz_file_write(dfile, d.s, d.len, 0644, err) == -1)
 		goto out;
-	}
 	rc = 0;
 out:
+	for (i = 0; i < objs.n; i++) {
+		path = s_in_dir(dir, objs.v[i]);
+		unlink(path);
+		free(path);
+		free(dpath);
+		dpath = cz_xasprintf("%s-%zu.d", out, i);
+		path = s_in_dir(dir, dpath);
+		unlink(path);
+		free(path);
+	}
+	cz_strv_release(&cc);
+	cz_strv_release(&cflags);
+	cz_strv_release(&ldflags);
+	cz_strv_release(&ldlibs);
 	cz_strv_release(&argv);
+	cz_strv_release(&objs);
+	cz_strv_release(&deps);
+	cz_buf_release(&d);
+	free(dfile);
+	free(dpath);
 	return rc;
 }

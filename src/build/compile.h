@@ -50,14 +50,34 @@ int	build_compiler(const char *arch, const char *cc_override,
 const char *build_host_arch(void);
 
 /*
- * Compiles cfg's build.sources (relative to cfg->dir) with -std=gnu11 -O2,
- * build.cflags, the runtime and -l for build.libs, jansson and m, statically
- * unless build.static_link is 0, into the executable out (debug info
- * stripped unless a cflag starts with -g; out is absolute or relative to
- * cfg->dir, where the compiler runs).  Blocks until the
- * compiler ends (at most 5 minutes).  The compiler's stdout and stderr are
- * appended to *log whatever happens.  0, or -1 and *err: "compile failed"
- * when the compiler did, or a missing source or compiler named.
+ * The full path of prog as execvp would find it in PATH (new string), or NULL
+ * when it is not there or not executable.
+ */
+char	*build_which(const char *prog);
+
+/*
+ * The arguments build_compile gives the compiler, pushed onto three lists:
+ * cflags for compiling each source (-std=gnu11 -O2, build.cflags, -I of the
+ * runtime), ldflags for linking (build.cflags again, -Wl,--strip-debug unless
+ * a cflag starts with -g, -static unless build.static_link is 0) and ldlibs
+ * after the objects (the runtime, -l of build.libs, -ljansson -lm).  The
+ * build cache hashes exactly these.
+ */
+void	build_compile_flags(const struct config *cfg,
+	    const struct build_runtime *rt, struct cz_strv *cflags,
+	    struct cz_strv *ldflags, struct cz_strv *ldlibs);
+
+/*
+ * Compiles each of cfg's build.sources (relative to cfg->dir, where the
+ * compiler runs) to an object with -MD, then links them with the runtime
+ * into the executable out (absolute or relative to cfg->dir); the flags are
+ * build_compile_flags'.  The objects (out-N.o) are removed afterwards; the
+ * dependencies the compiler reported for all sources are merged into the
+ * make-style depfile out.d, next to the binary, for the build cache.  Blocks
+ * until the compiler ends (at most 5 minutes a run).  The compiler's stdout
+ * and stderr are appended to *log whatever happens.  0, or -1 and *err:
+ * "compile failed" when the compiler did, or a missing source or compiler
+ * named.
  */
 int	build_compile(const struct config *cfg, const char *arch,
 	    const struct build_runtime *rt, const char *cc_override,

@@ -17,6 +17,7 @@
 #include "base/file.h"
 #include "base/proc.h"
 #include "base/xmalloc.h"
+#include "build/cache.h"
 #include "build/compile.h"
 #include "build/elf.h"
 #include "build/package.h"
@@ -171,12 +172,12 @@ build_package(const struct config *cfg, const struct build_opts *opts,
 	struct build_zip_info		 info;
 	struct build_elf		 e = BUILD_ELF_INIT;
 	struct config			 c;
-	const char			*arch;
+	const char			*arch, *nocache;
 	char				*dir = NULL, *bdir = NULL, *gi = NULL;
 	char				*zdir = NULL;
 	long long			 t0;
 	size_t				 i;
-	int				 rc = -1;
+	int				 hit, rc = -1;
 
 	if (opts == NULL)
 		opts = &noopts;
@@ -219,9 +220,22 @@ build_package(const struct config *cfg, const struct build_opts *opts,
 		    cfg->service ? cfg->service : "function");
 
 	t0 = cz_mono_ms();
-	if (build_compile(&c, arch, &rt, opts->cc, res->bootstrap,
-	    &res->compiler_output, err) == -1)
+	nocache = getenv("CZAPPA_NO_BUILD_CACHE");
+	if (nocache != NULL && *nocache != '\0' && strcmp(nocache, "0") != 0)
+		hit = 1;
+	else if ((hit = build_cache_lookup(&c, arch, &rt, opts->cc,
+	    res->bootstrap, err)) == -1)
 		goto out;
+	if (hit == 0)
+		res->cached = 1;
+	else {
+		build_cache_forget(res->bootstrap);
+		if (build_compile(&c, arch, &rt, opts->cc, res->bootstrap,
+		    &res->compiler_output, err) == -1 ||
+		    build_cache_store(&c, arch, &rt, opts->cc, res->bootstrap,
+		    err) == -1)
+			goto out;
+	}
 	res->compile_ms = cz_mono_ms() - t0;
 
 	t0 = cz_mono_ms();

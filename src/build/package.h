@@ -38,15 +38,21 @@ struct build_result {
 	long long		 zip_ms;	/* checking and zipping */
 	struct cz_buf		 compiler_output; /* cc's stdout and stderr,
 						 * also when it failed */
+	int			 cached;	/* 1: the compiler did not
+						 * run, bootstrap came from
+						 * the build cache */
 };
 
 #define BUILD_RESULT_INIT	{ NULL, NULL, 0, 0, 0, 0, CZ_STRV_INIT, \
-	{ 0 }, { 0 }, 0, 0, CZ_BUF_INIT }
+	{ 0 }, { 0 }, 0, 0, CZ_BUF_INIT, 0 }
 
 void	build_result_release(struct build_result *);
 
 /*
- * Builds the zip for cfg (opts may be NULL: all defaults).  Blocks while the
+ * Builds the zip for cfg (opts may be NULL: all defaults).  The compiler is
+ * skipped when the build cache (cache.h) vouches for the bootstrap already
+ * in .czappa/build/<arch>/, unless CZAPPA_NO_BUILD_CACHE is set to anything
+ * but "" or "0"; the zip is written either way.  Blocks while the
  * compiler runs.  0 and *res filled (release it), or -1 and *err; on "compile
  * failed" res->compiler_output holds what the compiler said.  Release *res
  * either way.  The zip is

@@ -4,7 +4,8 @@
  * a temporary project against a small fake runtime made here (and once
  * against the real one from this build directory), runs what it built, and
  * packages zips end to end: static, dynamic with bundled libraries, refused
- * for a too-new glibc, a failed compile, an escaping file.
+ * for a too-new glibc, a failed compile, an escaping file; and the build
+ * cache: which changes make it compile again and which do not.
  */
 #include <sys/stat.h>
 
@@ -25,6 +26,7 @@
 #include "base/proc.h"
 #include "base/strv.h"
 #include "base/xmalloc.h"
+#include "build/cache.h"
 #include "build/compile.h"
 #include "build/elf.h"
 #include "build/package.h"
@@ -167,6 +169,21 @@ s_fake_runtime(const char *dir, unsigned machine)
 	}
 	cz_buf_release(&o);
 	return ok && s_run(dir, arv, NULL) == 0;
+}
+
+/* Rebuilds dir's libczappa-runtime.a from the rt.c already there. */
+static int
+s_fake_runtime_in(const char *dir)
+{
+	const char *const	 ccv[] = { "cc", "-c", "-O2", "-o", "rt.o",
+	    "rt.c", NULL };
+	const char *const	 arv[] = { "ar", "rcs", BUILD_RUNTIME_LIB,
+	    "rt.o", NULL };
+	char			*lib = s_at(dir, BUILD_RUNTIME_LIB);
+
+	unlink(lib);
+	free(lib);
+	return s_run(dir, ccv, NULL) == 0 && s_run(dir, arv, NULL) == 0;
 }
 
 static char *
@@ -816,6 +833,321 @@ test_package_yaml(void)
 	free(path);
 }
 
+/* ---- the build cache ------------------------------------------------ */
+
+static char	*cproj, *crt, *ccount;
+
+/* The project of the cache tests: two sources, a header next to them and
+ * one found through -Iinc, so every kind of dependency can change. */
+static const char c_main_c[] =
+    "#include <stdio.h>\n"
+    "#include <czappa.h>\n"
+    "#include \"local.h\"\n"
+    "#ifndef ANSWER\n"
+    "#define ANSWER 0\n"
+    "#endif\n"
+    "int other(void);\n"
+    "int main(void) {\n"
+    "\tprintf(\"%d %d %d %d\\n\", cz_fake_runtime(), LOCAL, other(),\n"
+    "\t    ANSWER);\n"
+    "\treturn 0;\n"
+    "}\n";
+static const char c_other_c[] =
+    "#include <extra.h>\n"
+    "int other(void) { return EXTRA; }\n";
+
+/* Counts the compiler's runs that write a file (-o: not --version nor
+ * -print-file-name) in ccount, then is cc. */
+static char *
+s_counting_cc(const char *name, const char *define)
+{
+	struct cz_buf	 sh = CZ_BUF_INIT;
+	char		*path = s_at(tmp, name);
+
+	cz_buf_addf(&sh, "#!/bin/sh\n"
+	    "case \" $* \" in *\" -o \"*) echo run >>'%s';; esac\n"
+	    "exec cc %s \"$@\"\n", ccount, define);
+	s_write(tmp, name, sh.s, 0755);
+	cz_buf_release(&sh);
+	return path;
+}
+
+static size_t
+s_runs(void)
+{
+	struct cz_buf	b = CZ_BUF_INIT;
+	struct cz_err	err;
+	size_t		i, n = 0;
+
+	if (cz_file_read(ccount, &b, &err) == 0)
+		for (i = 0; i < b.len; i++)
+			n += b.s[i] == '\n';
+	cz_buf_release(&b);
+	return n;
+}
+
+/* Each mutation of the cache tests; what it does to the project. */
+enum cmut {
+	M_NONE, M_TOUCH, M_SOURCE, M_LOCAL_H, M_EXTRA_H, M_CFLAG, M_LIBS,
+	M_STATIC, M_RUNTIME, M_RUNTIME_H, M_CC, M_TRUNC_BIN, M_FLIP_BIN,
+	M_KEY_GARBAGE, M_KEY_GONE, M_DEPS_GONE, M_DEPS_GARBAGE, M_NO_CACHE,
+	M_RESTORE_SOURCE
+};
+
+static void
+s_cmut(enum cmut m, struct config *c, const char *cc2, const char **cc)
+{
+	struct cz_buf	 b = CZ_BUF_INIT;
+	struct cz_err	 err;
+	char		*p;
+	const char	*touch[] = { "touch", "-d", "2001-02-03",
+	    "handlers/main.c", "local.h", "inc/extra.h", NULL };
+
+	switch (m) {
+	case M_NONE:
+	case M_NO_CACHE:
+		break;
+	case M_TOUCH:
+		s_run(cproj, touch, NULL);
+		break;
+	case M_SOURCE:
+		p = cz_xasprintf("%s/* edited */\n", c_main_c);
+		s_write(cproj, "handlers/main.c", p, 0644);
+		free(p);
+		break;
+	case M_RESTORE_SOURCE:
+		s_write(cproj, "handlers/main.c", c_main_c, 0644);
+		break;
+	case M_LOCAL_H:
+		s_write(cproj, "local.h", "#define LOCAL 2\n", 0644);
+		break;
+	case M_EXTRA_H:
+		s_write(cproj, "inc/extra.h", "#define EXTRA 4\n", 0644);
+		break;
+	case M_CFLAG:
+		cz_strv_push(&c->cflags, "-DANSWER=5");
+		break;
+	case M_LIBS:
+		cz_strv_push(&c->libs, "m");
+		break;
+	case M_STATIC:
+		c->static_link = 0;
+		break;
+	case M_RUNTIME:
+		/* Same header, another library: the runtime answers 43. */
+		p = s_at(crt, "rt.c");
+		cz_file_read(p, &b, &err);
+		free(p);
+		if ((p = strstr(b.s, "json_integer(42)")) != NULL)
+			p[14] = '3';
+		s_write(crt, "rt.c", b.s, 0644);
+		s_fake_runtime_in(crt);
+		break;
+	case M_RUNTIME_H:
+		s_write(crt, "czappa.h", "int cz_fake_runtime(void);\n"
+		    "/* a comment changes the header's bytes only */\n", 0644);
+		break;
+	case M_CC:
+		*cc = cc2;
+		break;
+	case M_TRUNC_BIN:
+	case M_FLIP_BIN:
+		p = s_at(cproj, ".czappa/build/x86_64/bootstrap");
+		cz_file_read(p, &b, &err);
+		if (m == M_TRUNC_BIN && b.len > 100)
+			cz_buf_truncate(&b, b.len / 2);
+		else if (b.len > 100)
+			b.s[b.len - 50] ^= 1;
+		cz_file_write(p, b.s, b.len, 0755, &err);
+		free(p);
+		break;
+	case M_KEY_GARBAGE:
+		s_write(cproj, ".czappa/build/x86_64/bootstrap.key",
+		    "czappa-build-cache 1\nkey 00\n", 0644);
+		break;
+	case M_KEY_GONE:
+		p = s_at(cproj, ".czappa/build/x86_64/bootstrap.key");
+		unlink(p);
+		free(p);
+		break;
+	case M_DEPS_GONE:
+		p = s_at(cproj, ".czappa/build/x86_64/bootstrap.d");
+		unlink(p);
+		free(p);
+		break;
+	case M_DEPS_GARBAGE:
+		s_write(cproj, ".czappa/build/x86_64/bootstrap.d",
+		    "\x01\x02 no rule here\n", 0644);
+		break;
+	}
+	cz_buf_release(&b);
+}
+
+static void
+test_cache(void)
+{
+	/* In order: each step starts from the state the one before left. */
+	static const struct {
+		const char	*name;
+		enum cmut	 m;
+		int		 compiles;	/* 1: the compiler must run */
+		const char	*want;		/* the bootstrap's output */
+	} steps[] = {
+		{ "first build", M_NONE, 1, "42 1 3 0\n" },
+		{ "unchanged", M_NONE, 0, "42 1 3 0\n" },
+		{ "unchanged again", M_NONE, 0, "42 1 3 0\n" },
+		{ "touched, same bytes", M_TOUCH, 0, "42 1 3 0\n" },
+		{ "changed source", M_SOURCE, 1, "42 1 3 0\n" },
+		{ "source changed back", M_RESTORE_SOURCE, 1, "42 1 3 0\n" },
+		{ "unchanged after a change", M_NONE, 0, "42 1 3 0\n" },
+		{ "changed header next to the source", M_LOCAL_H, 1,
+		  "42 2 3 0\n" },
+		{ "changed header of the second source, through -I", M_EXTRA_H,
+		  1, "42 2 4 0\n" },
+		{ "changed cflag", M_CFLAG, 1, "42 2 4 5\n" },
+		{ "changed libs", M_LIBS, 1, "42 2 4 5\n" },
+		{ "dynamic instead of static", M_STATIC, 1, "42 2 4 5\n" },
+		{ "changed runtime library", M_RUNTIME, 1, "43 2 4 5\n" },
+		{ "changed runtime header", M_RUNTIME_H, 1, "43 2 4 5\n" },
+		{ "another compiler", M_CC, 1, "43 2 4 5\n" },
+		{ "unchanged with the other compiler", M_NONE, 0,
+		  "43 2 4 5\n" },
+		{ "bootstrap cut short", M_TRUNC_BIN, 1, "43 2 4 5\n" },
+		{ "bootstrap with a flipped bit", M_FLIP_BIN, 1, "43 2 4 5\n" },
+		{ "key file damaged", M_KEY_GARBAGE, 1, "43 2 4 5\n" },
+		{ "key file removed", M_KEY_GONE, 1, "43 2 4 5\n" },
+		{ "dependency file removed", M_DEPS_GONE, 1, "43 2 4 5\n" },
+		{ "dependency file damaged", M_DEPS_GARBAGE, 1, "43 2 4 5\n" },
+		{ "CZAPPA_NO_BUILD_CACHE=1", M_NO_CACHE, 1, "43 2 4 5\n" },
+		{ "unchanged at the end", M_NONE, 0, "43 2 4 5\n" },
+	};
+	struct build_opts	 o;
+	struct build_result	 r = BUILD_RESULT_INIT;
+	struct config		 c;
+	struct cz_buf		 out = CZ_BUF_INIT;
+	struct cz_err		 err;
+	char			*cc1, *cc2, last[65] = "";
+	const char		*run[] = { NULL, NULL }, *cc;
+	size_t			 i, before;
+	int			 rc;
+
+	ccount = s_at(tmp, "cc-runs");
+	cc1 = s_counting_cc("cc-one", "");
+	cc2 = s_counting_cc("cc-two", "-DUNUSED_BY_SOURCES=1");
+	cproj = s_at(tmp, "cproj");
+	crt = s_at(tmp, "crt");
+	s_mkdir(tmp, "crt");
+	T_OK(s_fake_runtime(crt, 0), "cache: fixture runtime");
+	s_write(cproj, "handlers/main.c", c_main_c, 0644);
+	s_write(cproj, "handlers/other.c", c_other_c, 0644);
+	s_write(cproj, "local.h", "#define LOCAL 1\n", 0644);
+	s_write(cproj, "inc/extra.h", "#define EXTRA 3\n", 0644);
+
+	memset(&c, 0, sizeof(c));
+	c.dir = cproj;
+	c.service = "svc";
+	c.stage = "dev";
+	c.architecture = "x86_64";
+	c.static_link = 1;
+	cz_strv_push(&c.sources, "handlers/main.c");
+	cz_strv_push(&c.sources, "handlers/other.c");
+	cz_strv_push(&c.cflags, "-I.");
+	cz_strv_push(&c.cflags, "-Iinc");
+	memset(&o, 0, sizeof(o));
+	o.runtime_dir = crt;
+	cc = cc1;
+	for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		s_cmut(steps[i].m, &c, cc2, &cc);
+		o.cc = cc;
+		if (steps[i].m == M_NO_CACHE)
+			setenv("CZAPPA_NO_BUILD_CACHE", "1", 1);
+		before = s_runs();
+		rc = build_package(&c, &o, &r, &err);
+		unsetenv("CZAPPA_NO_BUILD_CACHE");
+		if (!T_OK(rc == 0, "cache %s: packaged", steps[i].name)) {
+			printf("#   %s\n#   %s\n", err.msg,
+			    r.compiler_output.s);
+			build_result_release(&r);
+			break;
+		}
+		T_OK((s_runs() != before) == steps[i].compiles &&
+		    r.cached == !steps[i].compiles, "cache %s: compiler %s "
+		    "(%zu runs, cached %d)", steps[i].name, steps[i].compiles ?
+		    "ran" : "skipped", s_runs() - before, r.cached);
+		run[0] = r.bootstrap;
+		cz_buf_reset(&out);
+		T_OK(s_run(tmp, run, &out) == 0 && strcmp(out.s,
+		    steps[i].want) == 0, "cache %s: bootstrap prints %.*s",
+		    steps[i].name, (int)strlen(steps[i].want) - 1,
+		    steps[i].want);
+		/* A reused bootstrap zips to the bytes it zipped to before. */
+		if (!steps[i].compiles)
+			T_STREQ(r.sha256_hex, last, "cache %s: same zip "
+			    "SHA-256", steps[i].name);
+		memcpy(last, r.sha256_hex, sizeof(last));
+		build_result_release(&r);
+	}
+	s_cfg_release(&c);
+	cz_buf_release(&out);
+	free(cc1);
+	free(cc2);
+	free(cproj);
+	free(crt);
+	free(ccount);
+}
+
+static void
+test_depfile(void)
+{
+	static const struct {
+		const char	*name, *text, *want;	/* want NULL: error */
+	} cases[] = {
+		{ "one line", "a.o: a.c a.h\n", "a.c|a.h" },
+		{ "continued", "a.o: a.c \\\n /usr/include/stdio.h \\\n  b.h\n",
+		  "a.c|/usr/include/stdio.h|b.h" },
+		{ "escaped space and dollar", "a.o: my\\ dir/a.c x$$y.h\n",
+		  "my dir/a.c|x$y.h" },
+		{ "phony rules of -MP", "a.o: a.c a.h\na.h:\n", "a.c|a.h" },
+		{ "duplicates once", "a.o: a.c a.h\nb.o: b.c a.h\n",
+		  "a.c|a.h|b.c" },
+		{ "CRLF", "a.o: a.c \\\r\n b.h\r\n", "a.c|b.h" },
+		{ "target with a colon in its path", "c:x.o: a.c\n", "a.c" },
+		{ "no rule", "just words\n", NULL },
+		{ "empty", "", NULL },
+	};
+	struct cz_strv	 deps = CZ_STRV_INIT, again = CZ_STRV_INIT;
+	struct cz_buf	 got = CZ_BUF_INIT, w = CZ_BUF_INIT;
+	struct cz_err	 err;
+	size_t		 i, j;
+	int		 rc;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		rc = build_depfile_parse(cases[i].text, &deps, &err);
+		cz_buf_reset(&got);
+		for (j = 0; j < deps.n; j++)
+			cz_buf_addf(&got, "%s%s", j ? "|" : "", deps.v[j]);
+		if (cases[i].want == NULL)
+			T_OK(rc == -1, "depfile %s: refused", cases[i].name);
+		else {
+			T_STREQ(rc == 0 ? got.s : err.msg, cases[i].want,
+			    "depfile %s", cases[i].name);
+			/* What we write reads back the same. */
+			cz_buf_reset(&w);
+			build_depfile_write(&w, "out dir/bootstrap", &deps);
+			rc = build_depfile_parse(w.s, &again, &err);
+			T_OK(rc == 0 && again.n == deps.n,
+			    "depfile %s: written and read back", cases[i].name);
+			for (j = 0; rc == 0 && j < deps.n && j < again.n; j++)
+				T_STREQ(again.v[j], deps.v[j], "depfile %s: "
+				    "entry %zu round trip", cases[i].name, j);
+		}
+		cz_strv_release(&deps);
+		cz_strv_release(&again);
+	}
+	cz_buf_release(&got);
+	cz_buf_release(&w);
+}
+
 int
 main(void)
 {
@@ -852,6 +1184,8 @@ main(void)
 	test_real_runtime();
 	test_package();
 	test_package_yaml();
+	test_depfile();
+	test_cache();
 	if (getenv("CZ_KEEP") == NULL)
 		s_run("/", rm, NULL);
 	free(proj);
