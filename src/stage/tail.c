@@ -1,6 +1,8 @@
 /*
  * stage/tail: see tail.h.  The seen set is a jansson object (eventId ->
- * timestamp): a hash table we already link, pruned every poll.
+ * timestamp): a hash table we already link, pruned every poll.  AWS, the
+ * clock and sleeping are reached through a struct stage_tail_io
+ * (tail_internal.h) so the unit test can script them.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -14,6 +16,7 @@
 #include "base/xmalloc.h"
 #include "services/logs_read.h"
 #include "stage/tail.h"
+#include "stage/tail_internal.h"
 
 #define HOLD_DEFAULT_MS		2000
 #define HOLD_MAX_MS		30000
@@ -27,7 +30,7 @@ struct s_pending {
 };
 
 struct s_tail {
-	struct aws_client		*c;
+	const struct stage_tail_io	*io;
 	const struct stage_tail_opts	*o;
 	const struct stage_tail_hooks	*h;
 	json_t				*seen;
@@ -50,8 +53,13 @@ s_stopped(const struct s_tail *t)
 static void
 s_nap(const struct s_tail *t, long long ms)
 {
-	long long	end = cz_mono_ms() + ms, left;
+	long long	end, left;
 
+	if (t->io->nap) {
+		t->io->nap(t->io->arg, ms);
+		return;
+	}
+	end = cz_mono_ms() + ms;
 	while (!s_stopped(t) && (left = end - cz_mono_ms()) > 0)
 		cz_sleep_ms(left > 50 ? 50 : left);
 }
@@ -161,7 +169,7 @@ s_sweep(struct s_tail *t, long long from, long long end, size_t *fresh,
 	in.pattern = t->o->pattern;
 	for (pages = 0; pages < MAX_PAGES; pages++) {
 		in.next_token = tok;
-		rc = logs_filter_log_events(t->c, &in, &page, err);
+		rc = t->io->filter(t->io->arg, &in, &page, err);
 		free(tok);
 		tok = NULL;
 		if (rc != 0)
@@ -178,8 +186,32 @@ s_sweep(struct s_tail *t, long long from, long long end, size_t *fresh,
 	return 0;
 }
 
+static int
+s_aws_filter(void *arg, const struct logs_filter_in *in,
+    struct logs_page *page, struct cz_err *err)
+{
+	return logs_filter_log_events(arg, in, page, err);
+}
+
+static long long
+s_aws_wall(void *arg)
+{
+	(void)arg;
+	return cz_wall_ms();
+}
+
 int
 stage_tail(struct aws_client *c, const struct stage_tail_opts *o,
+    const struct stage_tail_hooks *h, struct cz_err *err)
+{
+	struct stage_tail_io	io = { s_aws_filter, s_aws_wall, NULL, NULL,
+				       c };
+
+	return stage_tail_io(&io, o, h, err);
+}
+
+int
+stage_tail_io(const struct stage_tail_io *io, const struct stage_tail_opts *o,
     const struct stage_tail_hooks *h, struct cz_err *err)
 {
 	struct s_tail	 t;
@@ -188,7 +220,7 @@ stage_tail(struct aws_client *c, const struct stage_tail_opts *o,
 	int		 waiting = 0, rc = -1, r;
 
 	memset(&t, 0, sizeof(t));
-	t.c = c;
+	t.io = io;
 	t.o = o;
 	t.h = h;
 	t.seen = json_object();
@@ -202,17 +234,17 @@ stage_tail(struct aws_client *c, const struct stage_tail_opts *o,
 	poll = minp;
 
 	if (!o->follow) {
-		if ((r = s_sweep(&t, o->since_ms, cz_wall_ms(), &fresh,
-		    err)) != 0) {
+		if ((r = s_sweep(&t, o->since_ms, io->wall_ms(io->arg),
+		    &fresh, err)) != 0) {
 			rc = r;
 			goto out;
 		}
-		s_release(&t, cz_wall_ms() + 1000LL * 86400 * 365);
+		s_release(&t, io->wall_ms(io->arg) + 1000LL * 86400 * 365);
 		rc = 0;
 		goto out;
 	}
 	while (!s_stopped(&t)) {
-		now = cz_wall_ms();
+		now = io->wall_ms(io->arg);
 		from = t.watermark - t.overlap;
 		if (from < o->since_ms)
 			from = o->since_ms;
@@ -241,6 +273,9 @@ stage_tail(struct aws_client *c, const struct stage_tail_opts *o,
 		if (upto > t.watermark)
 			t.watermark = upto;
 		s_prune(&t, t.watermark - t.overlap);
+		if (io->on_poll)
+			io->on_poll(io->arg, json_object_size(t.seen),
+			    t.npend, t.hold);
 		/* Adaptive: quick while events flow, gentle when idle. */
 		if (fresh > 0 || t.npend > 0)
 			poll = minp;
