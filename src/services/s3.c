@@ -411,6 +411,92 @@ s3_abort_multipart_upload(struct aws_client *c, const char *bucket,
 }
 
 void
+s3_uploads_release(struct s3_uploads *us)
+{
+	size_t	i;
+
+	for (i = 0; i < us->n; i++) {
+		free(us->v[i].key);
+		free(us->v[i].upload_id);
+		free(us->v[i].initiated);
+	}
+	free(us->v);
+	memset(us, 0, sizeof(*us));
+}
+
+int
+s3_list_multipart_uploads(struct aws_client *c, const char *bucket,
+    const char *prefix, struct s3_uploads *us, struct cz_err *err)
+{
+	struct aws_xml		*x = NULL;
+	struct aws_xml_node	*root, *u;
+	struct s3_upload	*up;
+	char			*km = NULL, *um = NULL, *trunc = NULL;
+	size_t			 page;
+	int			 rc = -1, r;
+
+	for (page = 0; page < 10000; page++) {
+		struct aws_req	req = AWS_REQ_INIT("s3",
+				    "ListMultipartUploads", "GET");
+		struct aws_resp	resp = AWS_RESP_INIT;
+
+		req.bucket = bucket;
+		aws_req_path_raw(&req, "/");
+		aws_req_query(&req, "uploads", "");
+		if (prefix)
+			aws_req_query(&req, "prefix", prefix);
+		if (km)
+			aws_req_query(&req, "key-marker", km);
+		if (um)
+			aws_req_query(&req, "upload-id-marker", um);
+		r = s_send(c, &req, &resp, "NoSuchBucket", NULL, err);
+		if (r == 0)
+			r = aws_xml_parse(resp.body.s, resp.body.len, &x, err);
+		aws_req_release(&req);
+		aws_resp_release(&resp);
+		if (r != 0) {
+			rc = r;
+			goto out;
+		}
+		root = aws_xml_root(x);
+		for (u = aws_xml_find(root, "Upload"); u;
+		    u = aws_xml_next(u)) {
+			us->v = cz_xrealloc(us->v, (us->n + 1) *
+			    sizeof(*us->v));
+			up = &us->v[us->n];
+			up->key = aws_xml_text(u, "Key");
+			up->upload_id = aws_xml_text(u, "UploadId");
+			up->initiated = aws_xml_text(u, "Initiated");
+			if (up->key == NULL || up->upload_id == NULL) {
+				free(up->key);
+				free(up->upload_id);
+				free(up->initiated);
+				continue;
+			}
+			us->n++;
+		}
+		free(km);
+		free(um);
+		free(trunc);
+		km = aws_xml_text(root, "NextKeyMarker");
+		um = aws_xml_text(root, "NextUploadIdMarker");
+		trunc = aws_xml_text(root, "IsTruncated");
+		aws_xml_free(x);
+		x = NULL;
+		if (trunc == NULL || strcmp(trunc, "true") != 0 ||
+		    km == NULL)
+			break;
+	}
+	rc = 0;
+out:
+	free(km);
+	free(um);
+	free(trunc);
+	aws_xml_free(x);
+	return rc;
+}
+
+void
 s3_objects_release(struct s3_objects *os)
 {
 	size_t	i;

@@ -61,6 +61,26 @@ int	s3_complete_multipart_upload(struct aws_client *, const char *bucket,
 int	s3_abort_multipart_upload(struct aws_client *, const char *bucket,
 	    const char *key, const char *upload_id, struct cz_err *);
 
+struct s3_upload {
+	char	*key;
+	char	*upload_id;
+	char	*initiated;	/* ISO 8601, as S3 reports it */
+};
+
+struct s3_uploads {
+	struct s3_upload	*v;
+	size_t			 n;
+};
+
+void	s3_uploads_release(struct s3_uploads *);
+/*
+ * ListMultipartUploads under prefix, every page (key-marker and
+ * upload-id-marker): appends the uploads begun and neither completed nor
+ * aborted to *out.  0; 1 when the bucket does not exist; -1 and *err.
+ */
+int	s3_list_multipart_uploads(struct aws_client *, const char *bucket,
+	    const char *prefix, struct s3_uploads *out, struct cz_err *);
+
 struct s3_object {
 	char		*key;
 	long long	 size;		/* bytes */

@@ -371,9 +371,46 @@ out:
 	return rc;
 }
 
+int
+stage_abort_uploads(struct stage_ctx *x, struct cz_err *err)
+{
+	struct s3_uploads	us;
+	size_t			i, n = 0, plen;
+	int			r, rc = -1;
+
+	memset(&us, 0, sizeof(us));
+	if ((r = s3_list_multipart_uploads(x->c, x->n.bucket,
+	    x->n.key_prefix, &us, err)) == -1)
+		goto out;
+	plen = strlen(x->n.key_prefix);
+	for (i = 0; r == 0 && i < us.n; i++) {
+		/* The prefix again: an emulator may ignore it, and another
+		 * stage's upload in the shared bucket is not ours. */
+		if (strncmp(us.v[i].key, x->n.key_prefix, plen) != 0)
+			continue;
+		if (!s_dry(x) && s3_abort_multipart_upload(x->c, x->n.bucket,
+		    us.v[i].key, us.v[i].upload_id, err) == -1)
+			goto out;
+		n++;
+	}
+	if (n)
+		stage_step(x, "remove", "upload", "%zu unfinished multipart "
+		    "upload%s in s3://%s/%s", n, n == 1 ? "" : "s",
+		    x->n.bucket, x->n.key_prefix);
+	rc = 0;
+out:
+	s3_uploads_release(&us);
+	return rc;
+}
+
+/*
+ * Uploads the zip unless its content address exists.  Open multipart uploads
+ * of the stage are swept first when this uploads, and always when sweep is
+ * set (deploy: a killed deploy's parts go even if its zip is there since).
+ */
 static int
 s_upload(struct stage_ctx *x, const struct build_result *b, char **keyp,
-    struct cz_err *err)
+    int sweep, struct cz_err *err)
 {
 	struct cz_buf	 z = CZ_BUF_INIT;
 	char		*key;
@@ -387,6 +424,8 @@ s_upload(struct stage_ctx *x, const struct build_result *b, char **keyp,
 			goto out;
 		r = 1;
 	}
+	if ((sweep || r == 1) && stage_abort_uploads(x, err) == -1)
+		goto out;
 	if (r == 0) {
 		stage_step(x, "unchanged", "artifact", "s3://%s/%s",
 		    x->n.bucket, key);
@@ -1275,7 +1314,7 @@ stage_deploy(struct aws_client *c, const struct config *cfg,
 	if (s_check_size(b, err) == -1)
 		goto out;
 	t = cz_mono_ms();
-	if (s_upload(&x, b, &key, err) == -1)
+	if (s_upload(&x, b, &key, 1, err) == -1)
 		goto out;
 	stage_phase(&x, "upload", cz_mono_ms() - t);
 	t = cz_mono_ms();
@@ -1354,7 +1393,7 @@ stage_update(struct aws_client *c, const struct config *cfg,
 	changed = 0;
 	if (!same) {
 		t = cz_mono_ms();
-		if (s_upload(&x, &bj.build, &key, err) == -1)
+		if (s_upload(&x, &bj.build, &key, 0, err) == -1)
 			goto out;
 		stage_phase(&x, "upload", cz_mono_ms() - t);
 		t = cz_mono_ms();

@@ -73,6 +73,15 @@ void	stage_step(struct stage_ctx *, const char *verb, const char *what,
 	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 void	stage_phase(struct stage_ctx *, const char *phase, long long ms);
 void	stage_waiting(struct stage_ctx *, const char *why, int left);
+/*
+ * Aborts the open multipart uploads under the stage's key prefix (deploy.c).
+ * czappa completes or aborts its own before it returns, so one still open
+ * was left by a run killed mid-upload, and S3 keeps (and bills) its parts
+ * until it is aborted.  A deploy of the same stage running at this moment
+ * would lose its upload and fail; stages are not deployed concurrently.
+ * Under dry-run only lists.  0 (also without a bucket), or -1 and *err.
+ */
+int	stage_abort_uploads(struct stage_ctx *, struct cz_err *);
 /* The account in a Lambda ARN (arn:aws:lambda:r:ACCOUNT:function:x). */
 char	*stage_arn_account(const char *arn);
 

@@ -273,6 +273,10 @@ s_artifacts(struct stage_ctx *x, struct cz_err *err)
 		rc = 0;
 		goto out;
 	}
+	/* An upload's parts are no object: only aborting removes them, and
+	 * the bucket cannot go while they are there. */
+	if (stage_abort_uploads(x, err) == -1)
+		goto out;
 	for (i = 0; i < os.n; i++)
 		if (s3_delete_object(x->c, x->n.bucket, os.v[i].key,
 		    err) == -1)

@@ -2,8 +2,9 @@
 # deploy.sh: `czappa deploy` against a private moto: every resource of
 # DESIGN.md section 3 with its settings and tags (checked with boto3), a
 # second deploy that changes nothing, --dry-run that changes nothing, the
-# function-url mode with schedules, policies and a multipart upload, and a
-# configuration error that names file:line:col.
+# function-url mode with schedules, policies and a multipart upload, a deploy
+# killed inside a multipart upload whose parts the next deploy aborts (and
+# undeploy --purge), and a configuration error that names file:line:col.
 set -u
 ROOT=${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 . "$ROOT/tests/lib/t.sh"
@@ -149,6 +150,72 @@ objs = s3.list_objects_v2(Bucket="czappa-123456789012-us-east-1", Prefix="czappa
 etag = s3.head_object(Bucket="czappa-123456789012-us-east-1", Key=objs[0]["Key"])["ETag"]
 ok("multipart ETag has its part count", etag.strip('"').endswith("-3"), etag)
 PY
+
+# A deploy killed during a multipart upload leaves an open upload whose parts
+# S3 keeps; the next deploy aborts it before uploading, and undeploy --purge
+# aborts one too.  The proxy holds the second UploadPart until the kill.
+. "$ROOT/tests/lib/faultproxy.sh"
+uploads() {	# the open multipart uploads of jobs-dev: "key id" lines
+	python3 -c "$PY_PRELUDE"'
+r = c("s3").list_multipart_uploads(Bucket="czappa-123456789012-us-east-1", Prefix="czappa/jobs/dev/")
+print("\n".join(u["Key"] + " " + u["UploadId"] for u in r.get("Uploads", []) if u["Key"].startswith("czappa/jobs/dev/")))'
+}
+proxy_start "" >/dev/null || t_fail "proxy starts" "$(cat "$TMP/proxy.err")"
+PROJ=$TMP/jobs
+echo 'const char czappa_test_marker[] = "killed during upload";' \
+    >>"$TMP/jobs/handlers/app.c"
+echo '{"rules": [{"service": "s3", "operation": "UploadPart", "skip": 1,
+    "times": 1, "action": "delay", "ms": 15000}]}' | proxy_rules - >/dev/null
+(cd "$PROJ" && CZAPPA_MULTIPART_THRESHOLD=100000 CZAPPA_PART_SIZE=200000 \
+    exec "$CZAPPA" deploy dev >"$TMP/kill.out" 2>&1) &
+pid=$!
+fired=0
+for ((i = 0; i < 150; i++)); do
+	fired=$(curl -s "$PROXY_URL/__proxy/rules" | python3 -c \
+	    'import json,sys; print(json.load(sys.stdin)["rules"][0]["fired"])')
+	[ "$fired" = 1 ] && break
+	sleep 0.2
+done
+kill -9 "$pid" 2>/dev/null
+wait "$pid" 2>/dev/null
+t_eq "killed inside the second UploadPart" "$fired" 1
+echo '{"rules": []}' | proxy_rules - >/dev/null
+left=$(uploads)
+t_eq "the killed deploy left one open upload" \
+    "$(printf '%s' "$left" | grep -c .)" 1
+proxy_log_reset
+CZAPPA_MULTIPART_THRESHOLD=100000 CZAPPA_PART_SIZE=200000 cz deploy dev
+t_eq "deploy after the kill completes" "$RC" 0
+t_match "deploy reports the aborted upload" "$ERR" \
+    'remove +upload +1 unfinished multipart upload in s3://czappa-123456789012-us-east-1/czappa/jobs/dev/'
+t_eq "deploy listed the stage's uploads once" \
+    "$(proxy_count s3 ListMultipartUploads)" 1
+t_eq "deploy aborted the killed upload" \
+    "$(proxy_count s3 AbortMultipartUpload)" 1
+t_match "the aborted upload is the killed one" \
+    "$(proxy_log s3 AbortMultipartUpload)" "${left#* }"
+t_eq "no open upload after the redeploy" "$(uploads)" ""
+t_eq "the new zip was uploaded in parts" \
+    "$(proxy_count s3 CompleteMultipartUpload)" 1
+# An unchanged deploy sweeps again but finds nothing to abort.
+proxy_log_reset
+cz deploy dev
+t_eq "unchanged deploy: exit 0" "$RC" 0
+t_eq "unchanged deploy: no abort" "$(proxy_count s3 AbortMultipartUpload)" 0
+# undeploy --purge aborts an upload left behind (made here with boto3).
+python3 -c "$PY_PRELUDE"'
+s3 = c("s3")
+b, k = "czappa-123456789012-us-east-1", "czappa/jobs/dev/left.zip"
+u = s3.create_multipart_upload(Bucket=b, Key=k)["UploadId"]
+s3.upload_part(Bucket=b, Key=k, UploadId=u, PartNumber=1, Body=b"x" * 2048)'
+t_eq "an upload is open before undeploy" "$(uploads | grep -c left.zip)" 1
+proxy_log_reset
+cz undeploy dev --yes --purge
+t_eq "undeploy --purge exits 0" "$RC" 0
+t_eq "undeploy --purge aborted the upload" \
+    "$(proxy_count s3 AbortMultipartUpload)" 1
+t_eq "no open upload after undeploy --purge" "$(uploads)" ""
+AWS_ENDPOINT_URL=$PROXY_UPSTREAM
 
 # Configuration errors name file:line:col before anything is called.
 PROJ=$TMP/web
