@@ -24,6 +24,11 @@
 #include "base/xmalloc.h"
 #include "build/zip.h"
 
+/* zlib's default: on a 1.1 MB static bootstrap level 9 saves 0.6% (3 KB)
+ * and takes 115 ms longer, which every deploy pays now that the build cache
+ * leaves zipping as the build's main cost. */
+#define ZIP_DEFLATE_LEVEL	6
+
 /* MS-DOS date of 1980-01-01 (day 1, month 1, year 1980 + 0) and time 00:00,
  * the earliest a zip can say. */
 #define ZIP_DOS_DATE	((0 << 9) | (1 << 5) | 1)
@@ -333,7 +338,8 @@ build_zip_write(struct build_zip *z, const char *path,
 			cz_errf(err, "%s: %s", e->name, zip_strerror(za));
 			goto out;
 		}
-		if (zip_set_file_compression(za, idx, ZIP_CM_DEFLATE, 9) ==
+		if (zip_set_file_compression(za, idx, ZIP_CM_DEFLATE,
+		    ZIP_DEFLATE_LEVEL) ==
 		    -1 || zip_file_set_dostime(za, idx, ZIP_DOS_TIME,
 		    ZIP_DOS_DATE, 0) == -1 ||
 		    zip_file_set_external_attributes(za, idx, 0,
