@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # deploy.sh: benchmark of `czappa deploy` against a boto3 script that makes
 # the same calls one after another in one process (what Zappa does), both
-# against the same private moto in the same run, alternating, 3 rounds;
+# against the same private moto in the same run, alternating, 5 rounds,
+# czappa with and without its build cache;
 # then the calls and bytes of an unchanged `czappa update`, from the fault
 # proxy's request log.  Prints figures and ratios; asserts nothing.
 #
@@ -101,27 +102,49 @@ PY
 }
 
 ms() { local t=${EPOCHREALTIME/./}; echo $((t / 1000)); }
-CZ=() BOTO=() BOTO_CALLS=() BUILD_MS=()
-for round in 1 2 3; do
+# One czappa deploy of a fresh stage; appends wall ms and build-phase ms.
+cz_deploy() {
+	local t0
 	t0=$(ms)
 	"$CZAPPA" deploy dev >"$TMP/cz.out" 2>"$TMP/cz.err" || { cat "$TMP/cz.err"; exit 1; }
-	CZ+=($(($(ms) - t0)))
+	eval "$1+=($(($(ms) - t0)))"
 	grep phases "$TMP/cz.err" >&2
-	BUILD_MS+=("$(sed -n 's/.*build \([0-9]*\) ms.*/\1/p' "$TMP/cz.err" | head -1)")
+	eval "$2+=(\"$(sed -n 's/.*build \([0-9]*\) ms.*/\1/p' "$TMP/cz.err" | head -1)\")"
+	"$CZAPPA" undeploy dev --yes --purge >/dev/null 2>&1
+}
+CZ=() CZB=() COLD=() COLDB=() BOTO=() BOTO_CALLS=() COLD_BUILD=()
+for round in 1 2 3 4 5; do
+	# The build cache holds the bootstrap since the warm-up deploy.
+	cz_deploy CZ CZB
+	CZAPPA_NO_BUILD_CACHE=1 cz_deploy COLD COLDB
+	# What the build alone costs when gcc runs (zappa packages first).
+	t0=$(ms)
+	CZAPPA_NO_BUILD_CACHE=1 "$CZAPPA" package dev >/dev/null 2>&1
+	COLD_BUILD+=($(($(ms) - t0)))
 	read -r whole calls < <(python3 "$TMP/zappa_like.py" "$ZIP")
 	BOTO+=("$whole")
 	BOTO_CALLS+=("$calls")
-	"$CZAPPA" undeploy dev --yes --purge >/dev/null 2>&1
 	cleanup_prod >/dev/null 2>&1
 done
-median() { printf '%s\n' "$@" | sort -n | sed -n 2p; }
-cz=$(median "${CZ[@]}") bo=$(median "${BOTO[@]}") bc=$(median "${BOTO_CALLS[@]}") bm=$(median "${BUILD_MS[@]}")
-echo "deploy, fresh stage (median of 3, same moto, alternating):"
-echo "  czappa deploy, build included (overlapped): ${cz} ms   (runs: ${CZ[*]}; its build phase ${bm} ms)"
-echo "  boto3 script, same calls in sequence, zip prebuilt: ${bo} ms process, ${bc} ms calls only   (runs: ${BOTO[*]})"
-echo "  boto3 + the same build done first (as zappa packages then deploys): $((bo + bm)) ms"
-python3 -c "print('  ratio (build + boto3 process) / czappa process: %.2fx' % (($bo + $bm) / $cz))"
-python3 -c "print('  AWS calls only: boto3 %d ms in sequence vs czappa %d ms outside its build (process start, STS, everything after the build): %.2fx' % ($bc, $cz - $bm, $bc / max(1, $cz - $bm)))"
+median() { printf '%s\n' "$@" | sort -n | sed -n 3p; }
+cz=$(median "${CZ[@]}") czb=$(median "${CZB[@]}")
+cold=$(median "${COLD[@]}") coldb=$(median "${COLDB[@]}")
+bo=$(median "${BOTO[@]}") bc=$(median "${BOTO_CALLS[@]}")
+pk=$(median "${COLD_BUILD[@]}")
+ratio() { python3 -c "print('%.2fx' % ($1 / max(1, $2)))"; }
+echo "deploy of a fresh stage, median of 5 rounds, same moto, alternating (ms):"
+printf '  %-58s %7s  %s\n' "what" "median" "runs"
+printf '  %-58s %7d  %s\n' "czappa deploy, bootstrap from the build cache" "$cz" "${CZ[*]}"
+printf '  %-58s %7d  %s\n' "  its build phase (hash inputs, ELF check, zip)" "$czb" "${CZB[*]}"
+printf '  %-58s %7d  %s\n' "czappa deploy, CZAPPA_NO_BUILD_CACHE=1 (gcc runs)" "$cold" "${COLD[*]}"
+printf '  %-58s %7d  %s\n' "  its build phase (overlapped with IAM/S3/logs)" "$coldb" "${COLDB[*]}"
+printf '  %-58s %7d  %s\n' "czappa package with gcc (what a build costs alone)" "$pk" "${COLD_BUILD[*]}"
+printf '  %-58s %7d  %s\n' "boto3 script, same calls in sequence, zip prebuilt" "$bo" "${BOTO[*]}"
+printf '  %-58s %7d  %s\n' "  its calls only (after imports and clients)" "$bc" "${BOTO_CALLS[*]}"
+echo "ratios (boto3 / czappa, higher is better for czappa; target >= 2x):"
+printf '  %-58s %7s\n' "boto3, zip prebuilt  /  czappa, cached build" "$(ratio "$bo" "$cz")"
+printf '  %-58s %7s\n' "boto3 + gcc package  /  czappa, gcc build (both compile)" "$(ratio "$((bo + pk))" "$cold")"
+printf '  %-58s %7s\n' "boto3, zip prebuilt  /  czappa, gcc build" "$(ratio "$bo" "$cold")"
 
 # Unchanged update through the proxy: calls and bytes.
 "$CZAPPA" deploy dev >/dev/null 2>&1
