@@ -42,7 +42,8 @@ enum {
 static const struct cli_opt local_opts[] = {
 	{ 'p', "port", CLI_UINT, "port on 127.0.0.1 (default 8000; 0: any free "
 	    "port)", "PORT" },
-	{ 'n', "concurrency", CLI_UINT, "bootstrap processes (default 2)", "N" },
+	{ 'n', "concurrency", CLI_UINT, "bootstrap processes (default 2)",
+	    "N" },
 	{ O_SCHEDULE, "schedule", CLI_STR, "fire the named schedule once and "
 	    "exit", "NAME" },
 	{ O_KEEP_WARM, "keep-warm", CLI_FLAG, "send one keep-warm ping and "
@@ -330,7 +331,8 @@ out:
 const struct cli_command cmd_local = {
 	.name = "local",
 	.args = "[stage] [-p PORT] [-n N] [--schedule NAME | --keep-warm]",
-	.summary = "build the handler for this machine and serve it on 127.0.0.1",
+	.summary = "build the handler for this machine and serve it on "
+	    "127.0.0.1",
 	.help = "Builds the handler for this machine's CPU and serves it on\n"
 	    "http://127.0.0.1:PORT through czappa's Runtime API and API "
 	    "Gateway v2\nevents, with N bootstrap processes.  Without a stage "
