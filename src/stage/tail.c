@@ -111,7 +111,8 @@ s_release(struct s_tail *t, long long upto)
 	char			*m;
 	size_t			 len;
 
-	qsort(t->pend, t->npend, sizeof(*t->pend), s_cmp);
+	if (t->npend > 1)
+		qsort(t->pend, t->npend, sizeof(*t->pend), s_cmp);
 	for (i = 0; i < t->npend && t->pend[i].ev.ts <= upto; i++) {
 		struct logs_event	*e = &t->pend[i].ev;
 
@@ -132,7 +133,11 @@ s_release(struct s_tail *t, long long upto)
 		logs_event_release(e);
 		n++;
 	}
-	memmove(t->pend, t->pend + n, (t->npend - n) * sizeof(*t->pend));
+	/* pend is NULL until the first event: qsort and memmove on NULL
+	 * are undefined even for 0 elements. */
+	if (n > 0)
+		memmove(t->pend, t->pend + n,
+		    (t->npend - n) * sizeof(*t->pend));
 	t->npend -= n;
 }
 
