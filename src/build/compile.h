@@ -17,7 +17,8 @@
 #define BUILD_RUNTIME_HEADER	"czappa.h"
 
 struct build_runtime {
-	char	*lib;		/* absolute path of libczappa-runtime.a */
+	/* absolute path of libczappa-runtime.a */
+	char	*lib;
 	char	*incdir;	/* absolute directory holding czappa.h */
 };
 

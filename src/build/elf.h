@@ -23,13 +23,16 @@ struct build_elf {
 	unsigned	 machine;	/* e_machine: EM_X86_64, EM_AARCH64 */
 	unsigned	 type;		/* e_type: ET_EXEC, ET_DYN, ... */
 	int		 pie;		/* DT_FLAGS_1 has DF_1_PIE */
-	char		*interp;	/* PT_INTERP (the loader), or NULL */
+	/* PT_INTERP (the loader), or NULL */
+	char		*interp;
 	char		*soname;	/* DT_SONAME, or NULL */
 	struct cz_strv	 needed;	/* DT_NEEDED, in file order */
-	struct cz_strv	 glibc;		/* "GLIBC_2.34"...: versions needed */
+	/* "GLIBC_2.34"...: versions needed */
+	struct cz_strv	 glibc;
 };
 
-#define BUILD_ELF_INIT	{ 0, 0, 0, NULL, NULL, CZ_STRV_INIT, CZ_STRV_INIT }
+#define BUILD_ELF_INIT	\
+	{ 0, 0, 0, NULL, NULL, CZ_STRV_INIT, CZ_STRV_INIT }
 
 /*
  * Parses len bytes of an ELF file; name is what messages call it
@@ -39,8 +42,8 @@ struct build_elf {
 int	build_elf_parse(const char *name, const void *, size_t len,
 	    struct build_elf *e, struct cz_err *err);
 /* The same for the file at path. */
-int	build_elf_read(const char *path, const char *name, struct build_elf *e,
-	    struct cz_err *err);
+int	build_elf_read(const char *path, const char *name,
+	    struct build_elf *e, struct cz_err *err);
 void	build_elf_release(struct build_elf *);
 
 /* "x86_64", "aarch64", or NULL for a machine Lambda does not run. */

@@ -173,8 +173,8 @@ build_package(const struct config *cfg, const struct build_opts *opts,
 	struct build_elf		 e = BUILD_ELF_INIT;
 	struct config			 c;
 	const char			*arch, *nocache;
-	char				*dir = NULL, *bdir = NULL, *gi = NULL;
-	char				*zdir = NULL;
+	char				*dir = NULL, *bdir = NULL;
+	char				*gi = NULL, *zdir = NULL;
 	long long			 t0;
 	size_t				 i;
 	int				 hit, rc = -1;

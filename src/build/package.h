@@ -17,27 +17,30 @@ struct build_opts {
 	const char	*arch;		/* NULL: cfg->architecture */
 	const char	*output;	/* the zip; NULL: <dir>/.czappa/build/
 					 * <arch>/<service>[-<stage>].zip */
-	const char	*runtime_dir;	/* NULL: CZAPPA_RUNTIME_DIR, else next
-					 * to czappa (see compile.h) */
-	const char	*cc;		/* compiler command; NULL: $CC, cc or
-					 * the cross compiler for arch */
+	/* NULL: CZAPPA_RUNTIME_DIR, else next to czappa (see compile.h) */
+	const char	*runtime_dir;
+	/* compiler command; NULL: $CC, cc or the cross compiler for arch */
+	const char	*cc;
 };
 
 struct build_result {
-	char			*bootstrap;	/* the executable built */
+	/* the executable built */
+	char			*bootstrap;
 	char			*zip_path;	/* the zip written */
 	unsigned long long	 zip_size;	/* bytes */
-	unsigned long long	 unzipped_size;	/* bytes, all entries */
+	/* bytes, all entries */
+	unsigned long long	 unzipped_size;
 	size_t			 entries;	/* files in the zip */
-	int			 static_linked;	/* 1: no loader, no libraries */
-	struct cz_strv		 bundled;	/* "lib/libjansson.so.4": shared
-						 * libraries czappa added */
+	/* 1: no loader, no libraries */
+	int			 static_linked;
+	/* "lib/libjansson.so.4": shared libraries czappa added */
+	struct cz_strv		 bundled;
 	char			 sha256_hex[65];	/* of the zip */
 	char			 sha256_b64[45];	/* CodeSha256 */
 	long long		 compile_ms;	/* time spent compiling */
 	long long		 zip_ms;	/* checking and zipping */
-	struct cz_buf		 compiler_output; /* cc's stdout and stderr,
-						 * also when it failed */
+	/* cc's stdout and stderr, also when it failed */
+	struct cz_buf		 compiler_output;
 	int			 cached;	/* 1: the compiler did not
 						 * run, bootstrap came from
 						 * the build cache */
@@ -58,7 +61,8 @@ void	build_result_release(struct build_result *);
  * either way.  The zip is
  * byte-for-byte the same for the same sources, files and toolchain.
  */
-int	build_package(const struct config *cfg, const struct build_opts *opts,
-	    struct build_result *res, struct cz_err *err);
+int	build_package(const struct config *cfg,
+	    const struct build_opts *opts, struct build_result *res,
+	    struct cz_err *err);
 
 #endif

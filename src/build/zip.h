@@ -18,8 +18,10 @@
 #define BUILD_UNZIPPED_MAX	(250ULL * 1024 * 1024)
 
 struct build_zip_entry {
-	char			*name;	/* path in the zip, '/'-separated */
-	char			*src;	/* the file on disk it is read from */
+	/* path in the zip, '/'-separated */
+	char			*name;
+	/* the file on disk it is read from */
+	char			*src;
 	int			 mode;	/* 0755 or 0644 */
 	unsigned long long	 size;	/* bytes, when added */
 };
@@ -33,7 +35,8 @@ struct build_zip {
 #define BUILD_ZIP_INIT	{ NULL, 0, 0 }
 
 struct build_zip_info {
-	unsigned long long	 size;		/* bytes of the zip file */
+	/* bytes of the zip file */
+	unsigned long long	 size;
 	unsigned long long	 unzipped;	/* bytes of all entries */
 	size_t			 entries;
 	char			 sha256_hex[65];	/* lowercase hex */

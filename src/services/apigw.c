@@ -99,7 +99,8 @@ s_pages(struct aws_client *c, const char *op, const char *api_id,
 	int	 rc = -1;
 
 	for (page = 0; page < 1000; page++) {
-		struct aws_req	req = AWS_REQ_INIT("apigatewayv2", op, "GET");
+		struct aws_req	req = AWS_REQ_INIT("apigatewayv2", op,
+				    "GET");
 		int		r;
 
 		s_api_path(&req, api_id, sub);
@@ -149,7 +150,8 @@ int
 apigw_create_api(struct aws_client *c, const char *name,
     const struct cz_strv *tags, struct apigw_api *api, struct cz_err *err)
 {
-	struct aws_req	 req = AWS_REQ_INIT("apigatewayv2", "CreateApi", "POST");
+	struct aws_req	 req = AWS_REQ_INIT("apigatewayv2", "CreateApi",
+			    "POST");
 	json_t		*in, *out = NULL;
 	int		 rc = -1;
 
@@ -224,8 +226,8 @@ int
 apigw_create_integration(struct aws_client *c, const char *api_id,
     const char *uri, char **id, struct cz_err *err)
 {
-	struct aws_req	 req = AWS_REQ_INIT("apigatewayv2", "CreateIntegration",
-			    "POST");
+	struct aws_req	 req = AWS_REQ_INIT("apigatewayv2",
+			    "CreateIntegration", "POST");
 	json_t		*in, *out = NULL;
 	int		 rc = -1;
 
@@ -253,8 +255,8 @@ int
 apigw_update_integration(struct aws_client *c, const char *api_id,
     const char *integration_id, const char *uri, struct cz_err *err)
 {
-	struct aws_req	 req = AWS_REQ_INIT("apigatewayv2", "UpdateIntegration",
-			    "PATCH");
+	struct aws_req	 req = AWS_REQ_INIT("apigatewayv2",
+			    "UpdateIntegration", "PATCH");
 	json_t		*in;
 	int		 rc;
 

@@ -54,7 +54,8 @@ events_list_rules(struct aws_client *c, const char *prefix,
 	for (page = 0; page < 1000; page++) {
 		in = json_pack("{s:s,s:i}", "NamePrefix", prefix, "Limit", 100);
 		if (token)
-			json_object_set_new(in, "NextToken", json_string(token));
+			json_object_set_new(in, "NextToken",
+			    json_string(token));
 		if (aws_json11(c, "events", PREFIX, "ListRules", in, &out,
 		    err) == -1)
 			goto out;
@@ -158,7 +159,8 @@ events_list_targets_by_rule(struct aws_client *c, const char *rule,
 	for (page = 0; page < 100; page++) {
 		in = json_pack("{s:s}", "Rule", rule);
 		if (token)
-			json_object_set_new(in, "NextToken", json_string(token));
+			json_object_set_new(in, "NextToken",
+			    json_string(token));
 		if (aws_json11(c, "events", PREFIX, "ListTargetsByRule", in,
 		    &out, err) == -1) {
 			if (s_absent(err))

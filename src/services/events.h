@@ -37,7 +37,8 @@ int	events_delete_rule(struct aws_client *, const char *name,
 struct events_target {
 	char	*id;
 	char	*arn;
-	char	*input;		/* the constant Input JSON, or NULL */
+	/* the constant Input JSON, or NULL */
+	char	*input;
 };
 
 struct events_targets {

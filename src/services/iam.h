@@ -13,7 +13,8 @@
 struct iam_role {
 	char		*name;
 	char		*arn;
-	char		*trust_policy;	/* the decoded JSON document */
+	/* the decoded JSON document */
+	char		*trust_policy;
 	struct cz_strv	 tags;		/* key, value... */
 };
 
@@ -43,8 +44,8 @@ int	iam_attach_role_policy(struct aws_client *, const char *role,
 int	iam_detach_role_policy(struct aws_client *, const char *role,
 	    const char *policy_arn, struct cz_err *);
 /* ListAttachedRolePolicies, every page: ARNs appended; 1 no such role. */
-int	iam_list_attached_role_policies(struct aws_client *, const char *role,
-	    struct cz_strv *arns, struct cz_err *);
+int	iam_list_attached_role_policies(struct aws_client *,
+	    const char *role, struct cz_strv *arns, struct cz_err *);
 /* PutRolePolicy: creates or replaces the inline policy. */
 int	iam_put_role_policy(struct aws_client *, const char *role,
 	    const char *policy_name, const char *doc_json, struct cz_err *);

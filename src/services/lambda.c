@@ -144,9 +144,10 @@ s_get(struct aws_client *c, const char *op, const char *name,
 {
 	struct aws_req	 req = AWS_REQ_INIT("lambda", op, "GET");
 	json_t		*out = NULL;
-	int		 config = strcmp(op, "GetFunctionConfiguration") == 0;
+	int		 config;
 	int		 rc = -1;
 
+	config = strcmp(op, "GetFunctionConfiguration") == 0;
 	memset(fn, 0, sizeof(*fn));
 	s_fn_path(&req, name, config ? "/configuration" : NULL);
 	if (qualifier)
@@ -236,8 +237,8 @@ lambda_update_function_code(struct aws_client *c, const char *name,
     const char *bucket, const char *key, const char *architecture,
     struct lambda_fn *fn, struct cz_err *err)
 {
-	struct aws_req	 req = AWS_REQ_INIT("lambda", "UpdateFunctionCode",
-			    "PUT");
+	struct aws_req	 req = AWS_REQ_INIT("lambda",
+			    "UpdateFunctionCode", "PUT");
 	json_t		*in, *out = NULL;
 	int		 rc = -1;
 
@@ -285,7 +286,8 @@ int
 lambda_tag_resource(struct aws_client *c, const char *arn,
     const struct cz_strv *tags, struct cz_err *err)
 {
-	struct aws_req	 req = AWS_REQ_INIT("lambda", "TagResource", "POST");
+	struct aws_req	 req = AWS_REQ_INIT("lambda", "TagResource",
+			    "POST");
 	json_t		*in = json_pack("{s:o}", "Tags", s_obj(tags));
 	int		 rc;
 
@@ -477,7 +479,8 @@ int
 lambda_create_alias(struct aws_client *c, const char *name,
     const char *alias, const char *version, struct cz_err *err)
 {
-	struct aws_req	 req = AWS_REQ_INIT("lambda", "CreateAlias", "POST");
+	struct aws_req	 req = AWS_REQ_INIT("lambda", "CreateAlias",
+			    "POST");
 
 	s_fn_path(&req, name, "/aliases");
 	return s_simple(c, &req, json_pack("{s:s,s:s}", "Name", alias,
@@ -488,7 +491,8 @@ int
 lambda_update_alias(struct aws_client *c, const char *name,
     const char *alias, const char *version, struct cz_err *err)
 {
-	struct aws_req	 req = AWS_REQ_INIT("lambda", "UpdateAlias", "PUT");
+	struct aws_req	 req = AWS_REQ_INIT("lambda", "UpdateAlias",
+			    "PUT");
 
 	s_fn_path(&req, name, "/aliases");
 	aws_req_path_seg(&req, alias);
@@ -513,7 +517,8 @@ lambda_add_permission(struct aws_client *c, const char *name,
     const char *qualifier, const struct lambda_permission *p,
     struct cz_err *err)
 {
-	struct aws_req	 req = AWS_REQ_INIT("lambda", "AddPermission", "POST");
+	struct aws_req	 req = AWS_REQ_INIT("lambda", "AddPermission",
+			    "POST");
 	json_t		*in;
 
 	in = json_pack("{s:s,s:s,s:s}", "StatementId", p->sid, "Action",

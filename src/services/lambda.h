@@ -14,15 +14,17 @@
 
 struct lambda_fn {
 	char		*name;
-	char		*arn;		/* FunctionArn, qualified if asked so */
+	/* FunctionArn, qualified if asked so */
+	char		*arn;
 	char		*version;	/* "$LATEST" or "3" */
-	char		*state;		/* Pending | Active | Inactive | Failed;
-					 * NULL when not reported */
+	/* Pending | Active | Inactive | Failed; NULL when not reported */
+	char		*state;
 	char		*state_reason;
 	char		*last_update_status; /* InProgress | Successful |
 					 * Failed; NULL when not reported */
 	char		*last_update_reason;
-	char		*code_sha256;	/* base64, as Lambda reports it */
+	/* base64, as Lambda reports it */
+	char		*code_sha256;
 	long long	 code_size;	/* bytes of the zip */
 	char		*role;		/* role ARN */
 	char		*runtime;
@@ -31,10 +33,13 @@ struct lambda_fn {
 	char		*architecture;	/* first of Architectures */
 	int		 memory;	/* MB */
 	int		 timeout;	/* seconds */
-	char		*last_modified;	/* ISO 8601 as Lambda gives it */
+	/* ISO 8601 as Lambda gives it */
+	char		*last_modified;
 	char		*revision_id;
-	struct cz_strv	 environment;	/* key, value..., sorted by key */
-	struct cz_strv	 tags;		/* GetFunction only: key, value... */
+	/* key, value..., sorted by key */
+	struct cz_strv	 environment;
+	/* GetFunction only: key, value... */
+	struct cz_strv	 tags;
 };
 
 void	lambda_fn_release(struct lambda_fn *);
@@ -58,7 +63,8 @@ struct lambda_fn_spec {
 	const char		*architecture;	/* create only */
 	int			 memory;	/* MB */
 	int			 timeout;	/* seconds */
-	const struct cz_strv	*environment;	/* key, value...; NULL: none */
+	/* key, value...; NULL: none */
+	const struct cz_strv	*environment;
 	const struct cz_strv	*tags;		/* create only */
 	const char		*s3_bucket;	/* create only */
 	const char		*s3_key;	/* create only */
@@ -129,9 +135,11 @@ int	lambda_delete_alias(struct aws_client *, const char *name,
 struct lambda_permission {
 	const char	*sid;		/* StatementId */
 	const char	*action;	/* "lambda:InvokeFunction" */
-	const char	*principal;	/* "apigateway.amazonaws.com", "*" */
+	/* "apigateway.amazonaws.com", "*" */
+	const char	*principal;
 	const char	*source_arn;	/* or NULL */
-	const char	*url_auth_type;	/* "NONE" for a public URL, or NULL */
+	/* "NONE" for a public URL, or NULL */
+	const char	*url_auth_type;
 };
 
 /* AddPermission on name:qualifier: 0; 1 when the statement id exists. */

@@ -17,25 +17,29 @@
 struct lambda_invoke_in {
 	const char	*function;	/* name or ARN */
 	const char	*qualifier;	/* "live", a version, or NULL */
-	const char	*type;		/* "RequestResponse" (NULL), "Event",
-					 * "DryRun" */
-	int		 log_tail;	/* ask for the last 4 KB of the log */
+	/* "RequestResponse" (NULL), "Event", "DryRun" */
+	const char	*type;
+	/* ask for the last 4 KB of the log */
+	int		 log_tail;
 	const void	*payload;	/* not owned; NULL: empty */
 	size_t		 len;
 };
 
 struct lambda_invoke_out {
-	int		 status;		/* 200; 202 Event; 204 DryRun */
-	struct cz_buf	 payload;		/* the function's answer, or its
-						 * error JSON */
+	/* 200; 202 Event; 204 DryRun */
+	int		 status;
+	/* the function's answer, or its error JSON */
+	struct cz_buf	 payload;
 	char		 function_error[32];	/* "Unhandled" or "" */
-	struct cz_buf	 log;			/* decoded log tail or "" */
-	char		 executed_version[32];	/* "3", "$LATEST" or "" */
+	/* decoded log tail or "" */
+	struct cz_buf	 log;
+	/* "3", "$LATEST" or "" */
+	char		 executed_version[32];
 	char		 request_id[64];
 };
 
-#define LAMBDA_INVOKE_OUT_INIT	{ 0, CZ_BUF_INIT, { 0 }, CZ_BUF_INIT, { 0 }, \
-	{ 0 } }
+#define LAMBDA_INVOKE_OUT_INIT	\
+	{ 0, CZ_BUF_INIT, { 0 }, CZ_BUF_INIT, { 0 }, { 0 } }
 
 void	lambda_invoke_out_release(struct lambda_invoke_out *);
 
@@ -44,7 +48,8 @@ void	lambda_invoke_out_release(struct lambda_invoke_out *);
  * path, Qualifier, X-Amz-Invocation-Type, X-Amz-Log-Type, Content-Type and
  * the body (borrowed from in->payload).
  */
-void	lambda_invoke_req(const struct lambda_invoke_in *, struct aws_req *);
+void	lambda_invoke_req(const struct lambda_invoke_in *,
+	    struct aws_req *);
 /*
  * Decodes a 2xx answer into *out (initialized).  A function error is not a
  * failure here: out->function_error says so.  0, or -1 and *err when the

@@ -48,7 +48,8 @@ logs_describe_log_groups(struct aws_client *c, const char *prefix,
 	for (page = 0; page < 1000; page++) {
 		in = json_pack("{s:s}", "logGroupNamePrefix", prefix);
 		if (token)
-			json_object_set_new(in, "nextToken", json_string(token));
+			json_object_set_new(in, "nextToken",
+			    json_string(token));
 		if (aws_json11(c, "logs", PREFIX, "DescribeLogGroups", in,
 		    &out, err) == -1)
 			goto out;

@@ -16,7 +16,8 @@
 struct logs_event {
 	char		*id;		/* eventId: opaque, unique */
 	char		*stream;	/* logStreamName */
-	char		*message;	/* as written, trailing newline kept */
+	/* as written, trailing newline kept */
+	char		*message;
 	long long	 ts;		/* timestamp, ms since the epoch */
 	long long	 ingestion;	/* ingestionTime, ms; 0 if absent */
 };
@@ -24,7 +25,8 @@ struct logs_event {
 struct logs_page {
 	struct logs_event	*ev;
 	size_t			 n;
-	char			*next_token;	/* NULL on the last page */
+	/* NULL on the last page */
+	char			*next_token;
 };
 
 struct logs_filter_in {
@@ -32,7 +34,8 @@ struct logs_filter_in {
 	long long	 start_ms;	/* inclusive; 0: none */
 	long long	 end_ms;	/* inclusive; 0: none */
 	const char	*pattern;	/* filterPattern, or NULL */
-	const char	*next_token;	/* from the previous page, or NULL */
+	/* from the previous page, or NULL */
+	const char	*next_token;
 	int		 limit;		/* 0: the service's (10000) */
 };
 

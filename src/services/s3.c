@@ -209,8 +209,8 @@ int
 s3_get_bucket_tagging(struct aws_client *c, const char *bucket,
     struct cz_strv *tags, struct cz_err *err)
 {
-	struct aws_req		 req = AWS_REQ_INIT("s3", "GetBucketTagging",
-				    "GET");
+	struct aws_req		 req = AWS_REQ_INIT("s3",
+				    "GetBucketTagging", "GET");
 	struct aws_resp		 resp = AWS_RESP_INIT;
 	struct aws_xml		*x = NULL;
 	struct aws_xml_node	*t;
@@ -356,8 +356,8 @@ s3_complete_multipart_upload(struct aws_client *c, const char *bucket,
     const char *key, const char *upload_id, const struct cz_strv *etags,
     int if_none_match, struct cz_err *err)
 {
-	struct aws_req	 req = AWS_REQ_INIT("s3", "CompleteMultipartUpload",
-			    "POST");
+	struct aws_req	 req = AWS_REQ_INIT("s3",
+			    "CompleteMultipartUpload", "POST");
 	struct aws_resp	 resp = AWS_RESP_INIT;
 	struct cz_buf	 b = CZ_BUF_INIT;
 	size_t		 i;
@@ -572,7 +572,8 @@ int
 s3_delete_object(struct aws_client *c, const char *bucket, const char *key,
     struct cz_err *err)
 {
-	struct aws_req	 req = AWS_REQ_INIT("s3", "DeleteObject", "DELETE");
+	struct aws_req	 req = AWS_REQ_INIT("s3", "DeleteObject",
+			    "DELETE");
 	struct aws_resp	 resp = AWS_RESP_INIT;
 	int		 rc;
 
@@ -590,7 +591,8 @@ int
 s3_delete_bucket(struct aws_client *c, const char *bucket,
     struct cz_err *err)
 {
-	struct aws_req	 req = AWS_REQ_INIT("s3", "DeleteBucket", "DELETE");
+	struct aws_req	 req = AWS_REQ_INIT("s3", "DeleteBucket",
+			    "DELETE");
 	struct aws_resp	 resp = AWS_RESP_INIT;
 	int		 rc;
 

@@ -42,9 +42,9 @@ int	s3_head_object(struct aws_client *, const char *bucket,
  * overwritten: 1 when the key already exists (412).  progress: report upload
  * progress through the client's hooks.
  */
-int	s3_put_object(struct aws_client *, const char *bucket, const char *key,
-	    const void *data, size_t len, int if_none_match, int progress,
-	    struct cz_err *);
+int	s3_put_object(struct aws_client *, const char *bucket,
+	    const char *key, const void *data, size_t len, int if_none_match,
+	    int progress, struct cz_err *);
 /* CreateMultipartUpload: 0 and *upload_id (free it). */
 int	s3_create_multipart_upload(struct aws_client *, const char *bucket,
 	    const char *key, char **upload_id, struct cz_err *);

@@ -32,7 +32,8 @@ sts_get_caller_identity(struct aws_client *c, struct sts_identity *id,
 	id->user_id = aws_xml_text(r, "UserId");
 	if (id->account == NULL || id->arn == NULL) {
 		sts_identity_release(id);
-		cz_errf(err, "sts GetCallerIdentity: answer has no Account or Arn");
+		cz_errf(err, "sts GetCallerIdentity: answer has no Account or "
+		    "Arn");
 		goto out;
 	}
 	rc = 0;

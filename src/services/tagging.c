@@ -24,8 +24,9 @@ tagging_get_resources(struct aws_client *c, const struct cz_strv *tags,
 		if (token)
 			json_object_set_new(in, "PaginationToken",
 			    json_string(token));
-		if (aws_json11(c, "tagging", "ResourceGroupsTaggingAPI_20170126",
-		    "GetResources", in, &out, err) == -1)
+		if (aws_json11(c, "tagging",
+		    "ResourceGroupsTaggingAPI_20170126", "GetResources", in,
+		    &out, err) == -1)
 			goto out;
 		json_array_foreach(json_object_get(out,
 		    "ResourceTagMappingList"), i, it)

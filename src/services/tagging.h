@@ -11,7 +11,7 @@
 
 /* GetResources with TagFilters (key, value... every pair must match),
  * every page: ARNs appended to *arns. */
-int	tagging_get_resources(struct aws_client *, const struct cz_strv *tags,
-	    struct cz_strv *arns, struct cz_err *);
+int	tagging_get_resources(struct aws_client *,
+	    const struct cz_strv *tags, struct cz_strv *arns, struct cz_err *);
 
 #endif

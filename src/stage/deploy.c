@@ -810,7 +810,8 @@ out:
 struct wire {
 	struct stage_ctx	*x;
 	char			*url;
-	char			*api_id;	/* for the apigw permission */
+	/* for the apigw permission */
+	char			*api_id;
 	int			 function_url;
 	struct cz_strv		 rule_arns;	/* name, arn... */
 };

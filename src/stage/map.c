@@ -389,8 +389,8 @@ stage_map(const struct stage_map_opts *o, const struct stage_map_hooks *h,
 		if (st->in_flight == 0 && (eof || stopping))
 			break;
 		{
-			struct s_done	*d = s_take_done(&m, PROGRESS_MS, err,
-			    &fatal);
+			struct s_done	*d = s_take_done(&m, PROGRESS_MS,
+			    err, &fatal);
 
 			if (fatal)
 				break;

@@ -44,21 +44,25 @@ struct stage_map_local {
 };
 
 struct stage_map_opts {
-	struct aws_multi		*multi;		/* Lambda; or NULL */
+	/* Lambda; or NULL */
+	struct aws_multi		*multi;
 	const char			*function;	/* Lambda name */
 	const char			*qualifier;	/* "live" */
-	const struct stage_map_local	*local;		/* or local */
+	/* or local */
+	const struct stage_map_local	*local;
 	const char	*cz_function;	/* wrap each input for this
 					 * cz_function; NULL: send it as is */
 	int		 jobs;		/* in flight; 0: 16 */
 	int		 unordered;
 	int		 keep_going;	/* go on after a failed line */
-	volatile sig_atomic_t *stop;	/* set: read no more, drain, return */
+	/* set: read no more, drain, return */
+	volatile sig_atomic_t *stop;
 };
 
 struct stage_map_stats {
 	size_t		 read;		/* input lines taken */
-	size_t		 done;		/* finished, failures included */
+	/* finished, failures included */
+	size_t		 done;
 	size_t		 failed;
 	size_t		 in_flight;
 	long long	 retries;	/* Lambda calls retried */
@@ -85,8 +89,9 @@ struct stage_map_hooks {
  * when input could not be read or an engine failed.  *stats is filled
  * either way.
  */
-int	stage_map(const struct stage_map_opts *, const struct stage_map_hooks *,
-	    struct stage_map_stats *, struct cz_err *);
+int	stage_map(const struct stage_map_opts *,
+	    const struct stage_map_hooks *, struct stage_map_stats *,
+	    struct cz_err *);
 
 /* The event sent for one input: wrapped for cz_function, or as is. */
 void	stage_map_event(const char *cz_function, const char *input,

@@ -29,13 +29,15 @@ struct stage_names {
 	char		*role;		/* <service>-<stage>-czappa */
 	char		*role_arn;
 	char		*api;		/* <service>-<stage> */
-	char		*log_group;	/* /aws/lambda/<service>-<stage> */
+	/* /aws/lambda/<service>-<stage> */
+	char		*log_group;
 	char		*bucket;
 	char		*key_prefix;	/* czappa/<service>/<stage>/ */
 	char		*rule_prefix;	/* <service>-<stage>- */
 	char		*owner;		/* rule description marker */
 	char		*description;	/* the function's */
-	struct cz_strv	 tags;		/* key, value... with czappa:* */
+	/* key, value... with czappa:* */
+	struct cz_strv	 tags;
 };
 
 /* A rule the stage wants. */

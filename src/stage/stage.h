@@ -32,19 +32,24 @@ struct stage_hooks {
 
 struct stage_opts {
 	struct stage_hooks	 hooks;
-	int			 dry_run;	/* plan only: read, never write */
-	int			 purge;		/* undeploy: logs and artifacts */
-	int			 progress;	/* upload progress via aws hooks */
+	/* plan only: read, never write */
+	int			 dry_run;
+	/* undeploy: logs and artifacts */
+	int			 purge;
+	/* upload progress via aws hooks */
+	int			 progress;
 };
 
 struct stage_result {
 	char		*url;		/* the HTTP URL, or NULL */
 	char		*function_arn;
 	char		*version;	/* the version `live` points at */
-	char		*previous;	/* what it pointed at before, or NULL */
+	/* what it pointed at before, or NULL */
+	char		*previous;
 	char		*code_sha256;	/* hex of the zip */
 	unsigned long long zip_size;
-	int		 changes;	/* writes made (planned under dry-run) */
+	/* writes made (planned under dry-run) */
+	int		 changes;
 	int		 removed;	/* undeploy: resources removed */
 	long long	 ms;		/* wall time */
 };
@@ -97,7 +102,8 @@ struct stage_project {
 	const char	*service;
 	const char	*region;
 	const char	*architecture;
-	const char	*http;		/* httpapi | function-url | none */
+	/* httpapi | function-url | none */
+	const char	*http;
 	const char	*keep_warm;	/* rate(...) or "false" */
 	int		 force;		/* overwrite existing files */
 };

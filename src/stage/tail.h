@@ -28,7 +28,8 @@ struct stage_tail_event {
 	const char	*message;	/* trailing newline removed */
 	long long	 ts;		/* ms since the epoch */
 	long long	 ingestion;	/* ms since the epoch, or 0 */
-	int		 late;		/* older than one already released */
+	/* older than one already released */
+	int		 late;
 };
 
 struct stage_tail_hooks {
@@ -42,13 +43,15 @@ struct stage_tail_hooks {
 };
 
 struct stage_tail_opts {
-	const char	*group;		/* /aws/lambda/<service>-<stage> */
+	/* /aws/lambda/<service>-<stage> */
+	const char	*group;
 	long long	 since_ms;	/* first timestamp, epoch ms */
 	const char	*pattern;	/* filterPattern, or NULL */
-	int		 follow;	/* 0: what is there now, then return */
+	/* 0: what is there now, then return */
+	int		 follow;
 	long long	 hold_ms;	/* < 0: 2000, growing with lateness */
-	long long	 overlap_ms;	/* re-read window past the hold; <= 0:
-					 * 5000 */
+	/* re-read window past the hold; <= 0: 5000 */
+	long long	 overlap_ms;
 	long long	 min_poll_ms;	/* after activity; <= 0: 500 */
 	long long	 max_poll_ms;	/* when idle; <= 0: 3000 */
 	volatile sig_atomic_t *stop;	/* set (by SIGINT) to return 0 */

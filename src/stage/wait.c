@@ -27,7 +27,8 @@ int
 stage_wait_function(struct stage_ctx *x, struct cz_err *err)
 {
 	struct lambda_fn	 fn;
-	long long		 t0 = cz_mono_ms(), limit = stage_wait_limit_ms();
+	long long		 t0 = cz_mono_ms();
+	long long		 limit = stage_wait_limit_ms();
 	long long		 delay = 250;
 	int			 r, i;
 
@@ -71,7 +72,8 @@ int
 stage_wait_function_gone(struct stage_ctx *x, struct cz_err *err)
 {
 	struct lambda_fn	 fn;
-	long long		 t0 = cz_mono_ms(), limit = stage_wait_limit_ms();
+	long long		 t0 = cz_mono_ms();
+	long long		 limit = stage_wait_limit_ms();
 	long long		 delay = 250;
 	int			 r, i;
 
