@@ -50,7 +50,7 @@ cz_proc_run(struct cz_proc *p, struct cz_err *err)
 	size_t		 inleft = p->inlen;
 	long long	 deadline = 0;
 	pid_t		 pid;
-	int		 st, n, i, timedout = 0;
+	int		 st, n, i, timedout = 0, reaped = 0;
 	ssize_t		 r;
 
 	p->status = -1;
@@ -79,8 +79,12 @@ cz_proc_run(struct cz_proc *p, struct cz_err *err)
 		dprintf(2, "%s: %s\n", p->argv[0], strerror(errno));
 		_exit(127);
 	}
-	if (in)
+	if (in) {
 		close(inp[0]);
+		/* A blocking write of more than a pipe holds would wait for a
+		 * child that waits for us to read its output. */
+		fcntl(inp[1], F_SETFL, fcntl(inp[1], F_GETFL) | O_NONBLOCK);
+	}
 	if (p->out)
 		close(outp[1]);
 	if (errp[1] != -1)
@@ -105,8 +109,26 @@ cz_proc_run(struct cz_proc *p, struct cz_err *err)
 			pfd[n].fd = errp[0];
 			pfd[n++].events = POLLIN;
 		}
-		if (n == 0)
+		if (n == 0) {
+			/* Nothing left to carry: wait for the exit, still
+			 * under the deadline. */
+			pid_t	w;
+
+			if (!deadline)
+				break;
+			while ((w = waitpid(pid, &st, WNOHANG)) == 0 &&
+			    s_now_ms() <= deadline)
+				poll(NULL, 0, 20);
+			if (w == pid) {
+				reaped = 1;
+				break;
+			}
+			if (w == -1 && errno != EINTR)
+				break;
+			kill(pid, SIGKILL);
+			timedout = 1;
 			break;
+		}
 		if (poll(pfd, (nfds_t)n, deadline ? 100 : -1) == -1) {
 			if (errno == EINTR)
 				continue;
@@ -126,6 +148,9 @@ cz_proc_run(struct cz_proc *p, struct cz_err *err)
 					in += r;
 					inleft -= (size_t)r;
 				}
+				if (r < 0 && (errno == EAGAIN ||
+				    errno == EINTR))
+					continue;
 				if (r < 0 || inleft == 0) {
 					close(inp[1]);
 					inp[1] = -1;
@@ -151,7 +176,7 @@ cz_proc_run(struct cz_proc *p, struct cz_err *err)
 		close(outp[0]);
 	if (errp[0] != -1)
 		close(errp[0]);
-	while (waitpid(pid, &st, 0) == -1 && errno == EINTR)
+	while (!reaped && waitpid(pid, &st, 0) == -1 && errno == EINTR)
 		;
 	if (timedout)
 		return cz_errf(err, "%s: killed after %d ms", p->argv[0],
