@@ -173,7 +173,7 @@ t_nomatch "session token never printed" "$OUT$ERR" "$TOKEN"
 AWS_SECRET_ACCESS_KEY=$SECRET AWS_SESSION_TOKEN=$TOKEN AWS_ENDPOINT_URL=http://127.0.0.1:1 \
     AWS_MAX_ATTEMPTS=2 t_run "$CZAPPA" whoami -v
 t_match "unreachable endpoint: cause" "$ERR" \
-    'czappa: sts GetCallerIdentity: after 2 attempts: 127.0.0.1:1: .*(refused|connect)'
+    'czappa: sts GetCallerIdentity: 127.0.0.1:1: .*(refused|connect).* \(after 2 attempts\)$'
 t_nomatch "unreachable: no secret" "$OUT$ERR" "$SECRET|$TOKEN"
 
 # 10. help and usage

@@ -2,7 +2,8 @@
  * aws_call: one raw AWS call through czappa's client, for the shell tests of
  * the transport (retries, signing against moto's checker, error decoding):
  *
- *   aws_call [-v] SERVICE OPERATION METHOD PATH [BODY [CONTENT-TYPE]]
+ *   aws_call [-v] [-H 'Name: value']... SERVICE OPERATION METHOD PATH
+ *            [BODY [CONTENT-TYPE]]
  *
  * PATH may hold "?query".  Prints "status <n>" and the body on success, or
  * the one-line error as czappa prints it, and exits 1.  -v prints each call
@@ -46,17 +47,26 @@ main(int argc, char **argv)
 	struct aws_req		 req;
 	struct aws_resp		 resp = AWS_RESP_INIT;
 	struct cz_err		 err;
+	struct cz_strv		 hdrs = CZ_STRV_INIT;
 	char			 line[1024], *q;
+	size_t			 i;
 	int			 rc = 1;
 
-	if (argc > 1 && strcmp(argv[1], "-v") == 0) {
-		verbose = 1;
+	while (argc > 1 && argv[1][0] == '-') {
+		if (strcmp(argv[1], "-v") == 0)
+			verbose = 1;
+		else if (strcmp(argv[1], "-H") == 0 && argc > 2) {
+			cz_strv_push(&hdrs, argv[2]);
+			argv++;
+			argc--;
+		} else
+			break;
 		argv++;
 		argc--;
 	}
 	if (argc < 5) {
-		fprintf(stderr, "usage: aws_call [-v] SERVICE OPERATION METHOD "
-		    "PATH [BODY [CONTENT-TYPE]]\n");
+		fprintf(stderr, "usage: aws_call [-v] [-H HEADER]... SERVICE "
+		    "OPERATION METHOD PATH [BODY [CONTENT-TYPE]]\n");
 		return 2;
 	}
 	curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -75,6 +85,8 @@ main(int argc, char **argv)
 		cz_buf_adds(&req.query, q);
 	}
 	aws_req_path_raw(&req, argv[4]);
+	for (i = 0; i < hdrs.n; i++)
+		cz_strv_push(&req.headers, hdrs.v[i]);
 	if (argc > 5) {
 		req.body = argv[5];
 		req.bodylen = strlen(argv[5]);
@@ -104,6 +116,7 @@ main(int argc, char **argv)
 out:
 	aws_resp_release(&resp);
 	aws_client_free(c);
+	cz_strv_release(&hdrs);
 	curl_global_cleanup();
 	return rc;
 }
