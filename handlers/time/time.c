@@ -16,6 +16,52 @@
 
 static char	zonedir[4096] = "/usr/share/zoneinfo";
 
+/*
+ * Appends s to the JSON text at b[*n] as a string.  The answer is written
+ * as text: building and dumping a jansson object took a fifth of an
+ * invocation.  Returns -1 if it does not fit.
+ */
+static int
+json_str(char *b, size_t cap, size_t *n, const char *s)
+{
+	static const char	hex[] = "0123456789abcdef";
+	unsigned char		c;
+
+	if (*n + 1 >= cap)
+		return -1;
+	b[(*n)++] = '"';
+	for (; *s != '\0'; s++) {
+		c = (unsigned char)*s;
+		if (*n + 8 >= cap)
+			return -1;
+		if (c == '"' || c == '\\') {
+			b[(*n)++] = '\\';
+			b[(*n)++] = (char)c;
+		} else if (c < 0x20) {
+			memcpy(b + *n, "\\u00", 4);
+			*n += 4;
+			b[(*n)++] = hex[c >> 4];
+			b[(*n)++] = hex[c & 15];
+		} else
+			b[(*n)++] = (char)c;
+	}
+	b[(*n)++] = '"';
+	b[*n] = '\0';
+	return 0;
+}
+
+static int
+json_add(char *b, size_t cap, size_t *n, const char *raw)
+{
+	size_t	k = strlen(raw);
+
+	if (*n + k >= cap)
+		return -1;
+	memcpy(b + *n, raw, k + 1);
+	*n += k;
+	return 0;
+}
+
 /* A zone name is a relative path under zonedir, without "..". */
 static int
 zone_exists(const char *tz)
@@ -34,7 +80,9 @@ get_time(const cz_request *req, cz_response *res)
 {
 	const char	*tz = cz_query(req, "tz");
 	const char	*old = NULL;
-	char		 when[64], saved[128];
+	char		 when[64], saved[128], out[512], epoch[32];
+	size_t		 n = 0;
+	const char	*zone;
 	struct timespec	 ts;
 	struct tm	 tm;
 
@@ -53,11 +101,25 @@ get_time(const cz_request *req, cz_response *res)
 	}
 	localtime_r(&ts.tv_sec, &tm);
 	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S%z", &tm);
-	cz_json(res, 200, json_pack("{s:s,s:s,s:s,s:I}",
-	    "time", when,
-	    "tz", tz != NULL ? tz : (getenv("TZ") ? getenv("TZ") : "UTC"),
-	    "abbrev", tm.tm_zone != NULL ? tm.tm_zone : "",
-	    "epoch", (json_int_t)ts.tv_sec));
+	zone = tz != NULL ? tz : (getenv("TZ") ? getenv("TZ") : "UTC");
+	snprintf(epoch, sizeof(epoch), "%lld", (long long)ts.tv_sec);
+	/* Keys in the order json_pack gave them. */
+	if (json_add(out, sizeof(out), &n, "{\"time\":") == 0 &&
+	    json_str(out, sizeof(out), &n, when) == 0 &&
+	    json_add(out, sizeof(out), &n, ",\"tz\":") == 0 &&
+	    json_str(out, sizeof(out), &n, zone) == 0 &&
+	    json_add(out, sizeof(out), &n, ",\"abbrev\":") == 0 &&
+	    json_str(out, sizeof(out), &n, tm.tm_zone != NULL ? tm.tm_zone :
+	    "") == 0 &&
+	    json_add(out, sizeof(out), &n, ",\"epoch\":") == 0 &&
+	    json_add(out, sizeof(out), &n, epoch) == 0 &&
+	    json_add(out, sizeof(out), &n, "}") == 0)
+		cz_json(res, 200, (const char *)out);
+	else
+		cz_json(res, 200, json_pack("{s:s,s:s,s:s,s:I}",
+		    "time", when, "tz", zone,
+		    "abbrev", tm.tm_zone != NULL ? tm.tm_zone : "",
+		    "epoch", (json_int_t)ts.tv_sec));
 	if (tz != NULL) {
 		if (old != NULL)
 			setenv("TZ", saved, 1);

@@ -147,6 +147,7 @@ struct czrt_conn {
 	char		 hostport[256];	/* "127.0.0.1:9001" */
 	size_t		 pos;		/* first unread byte in buf */
 	size_t		 len;		/* bytes in buf */
+	struct cz_buf	 head;		/* request head, reused by each call */
 	char		 buf[16384];
 };
 

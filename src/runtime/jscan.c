@@ -89,6 +89,14 @@ s_hex4(const char *p, unsigned *out)
 	return 0;
 }
 
+/* Bytes that end the plain run of a string: quote, backslash, control
+ * characters (NUL among them, which also stops the scan at text[len]). */
+static const unsigned char s_special[256] = {
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	['"'] = 1, ['\\'] = 1,
+};
+
 /* ps->p is past the opening quote; decodes in place. */
 static int
 s_string(struct parser *ps, const char **s, size_t *n)
@@ -99,9 +107,9 @@ s_string(struct parser *ps, const char **s, size_t *n)
 	*s = w;
 	for (;;) {
 		/* Fast path: copy plain bytes up to a quote or backslash. */
+		/* No bounds test: text[len] is NUL, which is special. */
 		q = r;
-		while (q < ps->end && *q != '"' && *q != '\\' &&
-		    (unsigned char)*q >= 0x20)
+		while (!s_special[(unsigned char)*q])
 			q++;
 		if (w != r)
 			memmove(w, r, (size_t)(q - r));
@@ -301,6 +309,7 @@ czrt_jparse(struct czrt_jdoc *d, char *text, size_t len,
 	struct parser	ps = { d, text, text + len, text, err };
 	struct czrt_jv	*v;
 
+	text[len] = '\0';		/* the sentinel s_string relies on */
 	d->cur = NULL;
 	d->used = 0;
 	v = s_node(d);

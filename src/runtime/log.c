@@ -296,9 +296,13 @@ out:
 void
 czrt_log_begin(const char *request_id)
 {
+	size_t	n = request_id != NULL ? strlen(request_id) : 0;
+
+	if (n >= sizeof(s_reqid))
+		n = sizeof(s_reqid) - 1;
 	pthread_mutex_lock(&s_mu);
-	snprintf(s_reqid, sizeof(s_reqid), "%s",
-	    request_id != NULL ? request_id : "");
+	memcpy(s_reqid, request_id != NULL ? request_id : "", n);
+	s_reqid[n] = '\0';
 	pthread_mutex_unlock(&s_mu);
 }
 

@@ -415,6 +415,7 @@ s_http(const struct cz_request *req, const struct cz_response *res,
 	struct cz_buf	 b64 = CZ_BUF_INIT;
 	enum cz_source	 src = req->source;
 	size_t		 i, mark;
+	char		 code[4];
 	int		 rc = -1, binary = res->binary;
 
 	if (res->status < 100 || res->status > 599) {
@@ -422,10 +423,21 @@ s_http(const struct cz_request *req, const struct cz_response *res,
 		    res->status);
 		goto out;
 	}
-	cz_buf_addf(out, "{\"statusCode\":%d,", res->status);
-	if (src == CZ_SRC_ALB || src == CZ_SRC_ALB_MULTI)
-		cz_buf_addf(out, "\"statusDescription\":\"%d %s\",",
-		    res->status, czrt_reason(res->status));
+	/* Three digits by hand: printf costs more than the rest. */
+	code[0] = (char)('0' + res->status / 100);
+	code[1] = (char)('0' + res->status / 10 % 10);
+	code[2] = (char)('0' + res->status % 10);
+	code[3] = '\0';
+	cz_buf_adds(out, "{\"statusCode\":");
+	cz_buf_adds(out, code);
+	cz_buf_addch(out, ',');
+	if (src == CZ_SRC_ALB || src == CZ_SRC_ALB_MULTI) {
+		cz_buf_adds(out, "\"statusDescription\":\"");
+		cz_buf_adds(out, code);
+		cz_buf_addch(out, ' ');
+		cz_buf_adds(out, czrt_reason(res->status));
+		cz_buf_adds(out, "\",");
+	}
 	cz_buf_adds(out, "\"body\":");
 	/* Text that is not UTF-8 cannot be a JSON string: send it as bytes. */
 	if (binary || s_jstr(out, res->body.s, res->body.len) == -1) {

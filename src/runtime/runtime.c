@@ -42,6 +42,8 @@ czrt_conn_init(struct czrt_conn *c, const char *hostport)
 	c->used = 0;
 	c->pos = c->len = 0;
 	snprintf(c->hostport, sizeof(c->hostport), "%s", hostport);
+	if (c->head.s == NULL)
+		cz_buf_init(&c->head, 0);
 }
 
 void
@@ -342,21 +344,87 @@ s_send(struct czrt_conn *c, const char *head, size_t hn, const void *body,
 	return 0;
 }
 
+/* Appends v in decimal: printf costs more than the rest of a request. */
+static void
+s_add_num(struct cz_buf *b, unsigned long long v)
+{
+	char	tmp[24];
+	size_t	n = sizeof(tmp);
+
+	do {
+		tmp[--n] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v > 0);
+	cz_buf_add(b, tmp + n, sizeof(tmp) - n);
+}
+
+/*
+ * What the loop needs from a header block, in one pass over it: the
+ * length, chunked or not, Connection: close.  -1 if Content-Length is not
+ * a number; *clen is ULLONG_MAX when there is none.
+ */
+static int
+s_framing(const struct cz_buf *head, unsigned long long *clen, int *chunked,
+    int *close_it)
+{
+	const char	*p, *v, *e;
+	char		*end;
+
+	*clen = ~0ULL;
+	*chunked = *close_it = 0;
+	for (p = strchr(head->s, '\n'); p != NULL; p = strchr(p, '\n')) {
+		p++;
+		/* Only three names matter; test the first letter first. */
+		if (*p != 'C' && *p != 'c' && *p != 'T' && *p != 't')
+			continue;
+		if ((v = strchr(p, ':')) == NULL)
+			break;
+		e = v + 1 + strcspn(v + 1, "\r\n");
+		v++;
+		while (*v == ' ' || *v == '\t')
+			v++;
+		if (strncasecmp(p, "Content-Length:", 15) == 0) {
+			errno = 0;
+			*clen = strtoull(v, &end, 10);
+			while (end < e && (*end == ' ' || *end == '\t'))
+				end++;
+			if (errno != 0 || end == v || end != e)
+				return -1;
+		} else if (strncasecmp(p, "Transfer-Encoding:", 18) == 0) {
+			for (; v + 7 <= e; v++)
+				if (strncasecmp(v, "chunked", 7) == 0)
+					*chunked = 1;
+		} else if (strncasecmp(p, "Connection:", 11) == 0 &&
+		    e - v >= 5 && strncasecmp(v, "close", 5) == 0)
+			*close_it = 1;
+	}
+	return 0;
+}
+
 int
 czrt_http_call(struct czrt_conn *c, const char *method, const char *path,
     const char *extra, const void *body, size_t bodylen,
     struct czrt_http_resp *r, struct cz_err *err)
 {
-	struct cz_buf	 head = CZ_BUF_INIT, v = CZ_BUF_INIT;
+	struct cz_buf	*head = &c->head;
 	unsigned long long n;
-	char		*end;
-	int		 attempt, fresh, got, rc = -1;
+	int		 attempt, fresh, got, chunked, close_it, rc = -1;
 
-	cz_buf_addf(&head, "%s %s HTTP/1.1\r\nHost: %s\r\n%s", method, path,
-	    c->hostport, extra != NULL ? extra : "");
-	if (body != NULL || strcmp(method, "GET") != 0)
-		cz_buf_addf(&head, "Content-Length: %zu\r\n", bodylen);
-	cz_buf_add(&head, "\r\n", 2);
+	cz_buf_reset(head);
+	cz_buf_adds(head, method);
+	cz_buf_addch(head, ' ');
+	cz_buf_adds(head, path);
+	cz_buf_adds(head, " HTTP/1.1\r\nHost: ");
+	cz_buf_adds(head, c->hostport);
+	cz_buf_adds(head, "\r\n");
+	if (extra != NULL)
+		cz_buf_adds(head, extra);
+	if (body != NULL || strcmp(method, "GET") != 0) {
+		cz_buf_adds(head, "Content-Length: ");
+		s_add_num(head, bodylen);
+		cz_buf_adds(head, "\r\n");
+	}
+	cz_buf_add(head, "\r\n", 2);
 	cz_buf_reset(&r->body);
 	r->status = 0;
 	for (attempt = 0; ; attempt++) {
@@ -364,7 +432,7 @@ czrt_http_call(struct czrt_conn *c, const char *method, const char *path,
 		if (fresh && s_connect(c, err) == -1)
 			goto out;
 		/* A kept-alive connection the server dropped: reopen once. */
-		if (s_send(c, head.s, head.len, body, bodylen) == -1) {
+		if (s_send(c, head->s, head->len, body, bodylen) == -1) {
 			if (!fresh && attempt == 0) {
 				czrt_conn_close(c);
 				continue;
@@ -387,18 +455,14 @@ czrt_http_call(struct czrt_conn *c, const char *method, const char *path,
 		break;
 	}
 	c->used = 1;
-	if (czrt_http_header(&r->head, "Transfer-Encoding", &v) == 0 &&
-	    strcasestr(v.s, "chunked") != NULL) {
+	if (s_framing(&r->head, &n, &chunked, &close_it) == -1) {
+		cz_errf(err, "runtime API sent a bad Content-Length");
+		goto out;
+	}
+	if (chunked) {
 		if (s_chunked(c, &r->body, err) == -1)
 			goto out;
-	} else if (czrt_http_header(&r->head, "Content-Length", &v) == 0) {
-		errno = 0;
-		n = strtoull(v.s, &end, 10);
-		if (errno != 0 || end == v.s || *end != '\0') {
-			cz_errf(err, "runtime API sent Content-Length %s",
-			    v.s);
-			goto out;
-		}
+	} else if (n != ~0ULL) {
 		if (s_take(c, (size_t)n, &r->body, err) == -1)
 			goto out;
 	} else if (r->status != 204 && r->status != 304 && r->status >= 200) {
@@ -411,15 +475,12 @@ czrt_http_call(struct czrt_conn *c, const char *method, const char *path,
 		}
 		czrt_conn_close(c);
 	}
-	if (c->fd != -1 && czrt_http_header(&r->head, "Connection", &v) == 0 &&
-	    strcasecmp(v.s, "close") == 0)
+	if (c->fd != -1 && close_it)
 		czrt_conn_close(c);
 	rc = 0;
 out:
 	if (rc == -1)
 		czrt_conn_close(c);
-	cz_buf_release(&head);
-	cz_buf_release(&v);
 	return rc;
 }
 
@@ -428,8 +489,6 @@ out:
 
 static struct czrt_conn	 s_conn;
 static volatile sig_atomic_t s_inflight;	/* a handler is running */
-static char		 s_crash_head[768];	/* up to "Content-Length: " */
-static size_t		 s_crash_headlen;
 static char		 s_crash_id[160];	/* request id, JSON-safe */
 static char		 s_crash_req[2048];
 static char		 s_altstack[64 * 1024];
@@ -493,13 +552,6 @@ s_crash_prepare(const char *id)
 		    (unsigned char)id[i] >= 0x20)
 			s_crash_id[n++] = id[i];
 	s_crash_id[n] = '\0';
-	s_crash_headlen = (size_t)snprintf(s_crash_head, sizeof(s_crash_head),
-	    "POST " API_PREFIX "/invocation/%s/error HTTP/1.1\r\n"
-	    "Host: %s\r\nContent-Type: application/json\r\n"
-	    "Lambda-Runtime-Function-Error-Type: %%s\r\n"
-	    "Content-Length: ", s_crash_id, s_conn.hostport);
-	if (s_crash_headlen >= sizeof(s_crash_head))
-		s_crash_headlen = sizeof(s_crash_head) - 1;
 }
 
 /* Posts the error for the running invocation and waits for the answer.
@@ -524,17 +576,17 @@ s_crash_post(const char *type, const char *what)
 	bn = s_cat(body, bn, sizeof(body), "\",\"errorType\":\"");
 	bn = s_cat(body, bn, sizeof(body), type);
 	bn = s_cat(body, bn, sizeof(body), "\",\"stackTrace\":[]}");
-	/* The head has a %s for the type: copy around it. */
-	n = 0;
-	for (i = 0; i < s_crash_headlen && n + 1 < sizeof(s_crash_req); i++) {
-		if (s_crash_head[i] == '%' && s_crash_head[i + 1] == 's') {
-			n = s_cat(s_crash_req, n, sizeof(s_crash_req), type);
-			i++;
-			continue;
-		}
-		s_crash_req[n++] = s_crash_head[i];
-	}
-	s_crash_req[n] = '\0';
+	n = s_cat(s_crash_req, 0, sizeof(s_crash_req),
+	    "POST " API_PREFIX "/invocation/");
+	n = s_cat(s_crash_req, n, sizeof(s_crash_req), s_crash_id);
+	n = s_cat(s_crash_req, n, sizeof(s_crash_req), "/error HTTP/1.1\r\n"
+	    "Host: ");
+	n = s_cat(s_crash_req, n, sizeof(s_crash_req), s_conn.hostport);
+	n = s_cat(s_crash_req, n, sizeof(s_crash_req), "\r\nContent-Type: "
+	    "application/json\r\nLambda-Runtime-Function-Error-Type: ");
+	n = s_cat(s_crash_req, n, sizeof(s_crash_req), type);
+	n = s_cat(s_crash_req, n, sizeof(s_crash_req), "\r\n"
+	    "Content-Length: ");
 	n = s_cat_num(s_crash_req, n, sizeof(s_crash_req), bn);
 	n = s_cat(s_crash_req, n, sizeof(s_crash_req), "\r\n\r\n");
 	n = s_cat(s_crash_req, n, sizeof(s_crash_req), body);
@@ -747,16 +799,20 @@ static int
 s_answer(const struct cz_request *req, struct cz_buf *payload,
     const char *etype, struct czrt_http_resp *r, struct cz_err *err)
 {
-	char	path[512], hdr[160];
+	static struct cz_buf	 path = CZ_BUF_INIT, hdr = CZ_BUF_INIT;
 
-	snprintf(path, sizeof(path), API_PREFIX "/invocation/%s/%s",
-	    req->request_id, etype != NULL ? "error" : "response");
-	if (etype != NULL)
-		snprintf(hdr, sizeof(hdr), "Content-Type: application/json\r\n"
-		    "Lambda-Runtime-Function-Error-Type: %s\r\n", etype);
-	else
-		snprintf(hdr, sizeof(hdr), "Content-Type: application/json\r\n");
-	if (czrt_http_call(&s_conn, "POST", path, hdr, payload->s,
+	cz_buf_reset(&path);
+	cz_buf_adds(&path, API_PREFIX "/invocation/");
+	cz_buf_adds(&path, req->request_id);
+	cz_buf_adds(&path, etype != NULL ? "/error" : "/response");
+	cz_buf_reset(&hdr);
+	cz_buf_adds(&hdr, "Content-Type: application/json\r\n");
+	if (etype != NULL) {
+		cz_buf_adds(&hdr, "Lambda-Runtime-Function-Error-Type: ");
+		cz_buf_adds(&hdr, etype);
+		cz_buf_adds(&hdr, "\r\n");
+	}
+	if (czrt_http_call(&s_conn, "POST", path.s, hdr.s, payload->s,
 	    payload->len, r, err) == -1)
 		return -1;
 	if (r->status == 413 && etype == NULL) {
@@ -769,9 +825,9 @@ s_answer(const struct cz_request *req, struct cz_buf *payload,
 		    r, err);
 	}
 	if (r->status >= 500)
-		return cz_errf(err, "%s: status %d", path, r->status);
+		return cz_errf(err, "%s: status %d", path.s, r->status);
 	if (r->status != 202)
-		czrt_log_line("WARN", "%s: status %d: %.200s", path,
+		czrt_log_line("WARN", "%s: status %d: %.200s", path.s,
 		    r->status, r->body.s);
 	return 0;
 }
@@ -787,7 +843,7 @@ cz_run(cz_app *app)
 	struct cz_response	 res;
 	struct cz_err		 err;
 	const char		*api = getenv("AWS_LAMBDA_RUNTIME_API");
-	const char		*etype;
+	const char		*etype, *old;
 	int			 i, rc = 1;
 
 	if (api == NULL || *api == '\0') {
@@ -823,9 +879,13 @@ cz_run(cz_app *app)
 			s_fatal("%s", err.msg);
 			goto out;
 		}
-		if (req.trace_id != NULL)
-			setenv("_X_AMZN_TRACE_ID", req.trace_id, 1);
-		else
+		/* setenv copies and may reallocate environ: skip it when
+		 * the value is already there. */
+		old = getenv("_X_AMZN_TRACE_ID");
+		if (req.trace_id != NULL) {
+			if (old == NULL || strcmp(old, req.trace_id) != 0)
+				setenv("_X_AMZN_TRACE_ID", req.trace_id, 1);
+		} else if (old != NULL)
 			unsetenv("_X_AMZN_TRACE_ID");
 		czrt_log_begin(req.request_id);
 		s_crash_prepare(req.request_id);
