@@ -5,7 +5,10 @@
 # tight Runtime API server written in C below, side by side in one run:
 #   invocations/s, p50/p99 latency per invocation (event sent to answer
 #   received), init (exec to the first GET /next), peak RSS (VmHWM), and the
-#   size of the deployment zip (stripped bootstrap, deflated).
+#   size of the deployment zip (stripped bootstrap, deflated), and, when
+#   valgrind is installed, instructions per invocation counted by callgrind
+#   (the difference between a short and a long run, so init drops out):
+#   unlike times, that count does not move with the machine's load.
 # Each figure is the median of ROUNDS runs, with the ratio czappa / bare.
 #
 #   tests/bench/runtime.sh [-b BUILDDIR] [-n INVOCATIONS] [-r ROUNDS]
@@ -88,7 +91,9 @@ static int cmp(const void *a, const void *b) {
 	return x < y ? -1 : x > y;
 }
 int main(int argc, char **argv) {
-	if (argc != 4) return 2;
+	/* A 5th argument: end by closing the socket and waiting, so that a
+	 * bootstrap run under callgrind exits and writes its counts. */
+	if (argc != 4 && argc != 5) return 2;
 	int n = atoi(argv[1]), warm = n / 10;
 	FILE *f = fopen(argv[2], "r");
 	static char ev[1 << 16];
@@ -97,7 +102,7 @@ int main(int argc, char **argv) {
 	struct sockaddr_in a = { .sin_family = AF_INET };
 	socklen_t al = sizeof a;
 	inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
-	lfd = socket(AF_INET, SOCK_STREAM, 0);
+	lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (bind(lfd, (struct sockaddr *)&a, sizeof a) || listen(lfd, 4)) return 2;
 	getsockname(lfd, (struct sockaddr *)&a, &al);
 	char api[64];
@@ -142,7 +147,11 @@ int main(int argc, char **argv) {
 			if (strncmp(line, "VmHWM:", 6) == 0) hwm = strtol(line + 6, NULL, 10);
 		fclose(f);
 	}
-	kill(pid, SIGKILL);
+	if (argc == 5) {
+		close(cfd);
+		close(lfd);
+	} else
+		kill(pid, SIGKILL);
 	waitpid(pid, NULL, 0);
 	qsort(lat, (size_t)n, sizeof *lat, cmp);
 	printf("%.1f %.0f %.1f %.1f %ld\n", init, n / (total / 1e6),
@@ -183,9 +192,34 @@ for r in $(seq "$ROUNDS"); do
 		    "$TMP/$app/bootstrap" >>"$TMP/$app.runs"
 	done
 done
+# Instructions per invocation: callgrind counts of runs of M1 and M2
+# invocations (each plus a tenth for warm-up); their difference divided by
+# the extra invocations.  The driver closes the socket at the end, so the
+# bootstrap exits and callgrind writes its counts.
+M1=200
+M2=1200
+irs() {	# app invocations -> instructions executed by the bootstrap
+	printf '#!/bin/sh\nexec valgrind --tool=callgrind --callgrind-out-file=%s "%s"\n' \
+	    "$TMP/cg.$1.$2" "$TMP/$1/bootstrap" >"$TMP/vg.$1.sh"
+	chmod +x "$TMP/vg.$1.sh"
+	TZ=UTC LAMBDA_TASK_ROOT=$TMP/$1 "$TMP/driver" "$2" "$TMP/event.json" \
+	    "$TMP/vg.$1.sh" close >/dev/null 2>&1 || true
+	sed -n 's/^totals: *//p; s/^summary: *//p' "$TMP/cg.$1.$2" | head -1
+}
+IR_BARE=- IR_TIME=-
+if command -v valgrind >/dev/null; then
+	for app in bare time; do
+		a=$(irs "$app" "$M1")
+		b=$(irs "$app" "$M2")
+		if [ -n "$a" ] && [ -n "$b" ]; then
+			v=$(( (b - a) * 10 / ((M2 - M1) * 11) ))
+			[ "$app" = bare ] && IR_BARE=$v || IR_TIME=$v
+		fi
+	done
+fi
 python3 - "$TMP/bare.runs" "$TMP/time.runs" "$(zipsize "$TMP/bare/bootstrap")" \
     "$(zipsize "$TMP/time/bootstrap")" "$(stat -c %s "$TMP/bare/bootstrap")" \
-    "$(stat -c %s "$TMP/time/bootstrap")" <<'PY'
+    "$(stat -c %s "$TMP/time/bootstrap")" "$IR_BARE" "$IR_TIME" <<'PY'
 import sys, statistics
 def med(path):
     rows = [list(map(float, l.split())) for l in open(path)]
@@ -201,6 +235,9 @@ rows = [
     ("bootstrap (bytes, stripped)", sc, sb, "%.0f", "", None),
     ("zip (bytes)", zc, zb, "%.0f", "< 500 KB", zc < 500 * 1024),
 ]
+if sys.argv[7] != "-" and sys.argv[8] != "-":
+    rows.append(("instructions/invocation", int(sys.argv[8]),
+                 int(sys.argv[7]), "%.0f", "callgrind, load-independent", None))
 print("%-30s %12s %12s %8s  %s" % ("figure", "czappa", "bare loop", "ratio", "target"))
 for name, c, b, fmt, target, met in rows:
     print("%-30s %12s %12s %7.2fx  %s%s" % (name, fmt % c, fmt % b, c / b, target,
