@@ -30,7 +30,7 @@ s_print_json(const struct config *cfg, const struct build_result *res)
 	libs = json_array();
 	for (i = 0; i < res->bundled.n; i++)
 		json_array_append_new(libs, json_string(res->bundled.v[i]));
-	o = json_pack("{s:s,s:s,s:s,s:I,s:I,s:I,s:s,s:s,s:b,s:o,s:I,s:I}",
+	o = json_pack("{s:s,s:s,s:s,s:I,s:I,s:I,s:s,s:s,s:b,s:o,s:I,s:b,s:I}",
 	    "path", res->zip_path,
 	    "bootstrap", res->bootstrap,
 	    "architecture", cfg->architecture,
@@ -42,6 +42,7 @@ s_print_json(const struct config *cfg, const struct build_result *res)
 	    "static", res->static_linked,
 	    "bundled", libs,
 	    "compile_ms", (json_int_t)res->compile_ms,
+	    "cached", res->cached,
 	    "zip_ms", (json_int_t)res->zip_ms);
 	s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	ui_out("%s\n", s);
@@ -64,8 +65,9 @@ s_print_text(const struct config *cfg, const struct build_result *res)
 	    res->static_linked ? "static" : "dynamic");
 	for (i = 0; i < res->bundled.n; i++)
 		ui_out("  bundled      %s\n", res->bundled.v[i]);
-	ui_out("  took         compile %lld ms, check and zip %lld ms\n",
-	    res->compile_ms, res->zip_ms);
+	ui_out("  took         compile %lld ms%s, check and zip %lld ms\n",
+	    res->compile_ms, res->cached ? " (cached: sources unchanged)" :
+	    "", res->zip_ms);
 }
 
 static int
