@@ -359,7 +359,8 @@ local_front_start(struct local_pool *pool, unsigned short port,
 	f->flavour = flavour;
 	f->port = ntohs(sin.sin_port);
 	f->d = MHD_start_daemon(MHD_USE_THREAD_PER_CONNECTION |
-	    MHD_USE_INTERNAL_POLLING_THREAD, 0, NULL, NULL, s_handle, f,
+	    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC, 0, NULL, NULL,
+	    s_handle, f,
 	    MHD_OPTION_LISTEN_SOCKET, fd,
 	    MHD_OPTION_URI_LOG_CALLBACK, s_uri_log, NULL,
 	    MHD_OPTION_NOTIFY_COMPLETED, s_done, NULL,
@@ -386,8 +387,26 @@ local_front_port(const struct local_front *f)
 void
 local_front_stop(struct local_front *f)
 {
+	const union MHD_DaemonInfo	*info;
+	MHD_socket			 ls;
+	int				 i;
+
 	if (f == NULL)
 		return;
+	/*
+	 * Stop accepting, then give the requests still running (answered
+	 * 502 once the pool is cancelled) up to two seconds to get their
+	 * answer out: stopping the daemon at once would drop them unanswered.
+	 */
+	if ((ls = MHD_quiesce_daemon(f->d)) != MHD_INVALID_SOCKET)
+		close(ls);
+	for (i = 0; i < 100; i++) {
+		info = MHD_get_daemon_info(f->d,
+		    MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+		if (info == NULL || info->num_connections == 0)
+			break;
+		cz_sleep_ms(20);
+	}
 	MHD_stop_daemon(f->d);
 	free(f);
 }
