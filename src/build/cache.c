@@ -145,8 +145,15 @@ s_str(EVP_MD_CTX *ctx, const char *tag, const char *s)
 static int
 s_strv(EVP_MD_CTX *ctx, const char *tag, const struct cz_strv *v)
 {
-	size_t	i;
-	int	ok = s_field(ctx, tag, "", v->n);
+	unsigned char	n[8];
+	uint64_t	count = v->n;
+	size_t		i;
+	int		ok;
+
+	/* The count as 8 bytes, so ["ab"] and ["a", "b"] hash apart. */
+	for (i = 0; i < 8; i++)
+		n[i] = (unsigned char)(count >> (8 * i));
+	ok = s_field(ctx, tag, n, sizeof(n));
 
 	for (i = 0; ok && i < v->n; i++)
 		ok = s_str(ctx, tag, v->v[i]);
