@@ -410,6 +410,18 @@ czrt_log_crash_drain(void)
 
 	if (!s_started)
 		return;
+	/*
+	 * The reader thread may be half-way through emitting a line it holds:
+	 * wait (bounded) until it lets go of the lock, and keep the lock, so
+	 * no line is written twice or cut by its own copy.  The process ends
+	 * or re-executes right after this.  If this thread itself held the
+	 * lock when it crashed, go on after 100 ms anyway.
+	 */
+	for (n = 0; n < 50 && pthread_mutex_trylock(&s_mu) != 0; n++) {
+		struct timespec	ts = { 0, 2000000 };
+
+		nanosleep(&ts, NULL);
+	}
 	for (i = 0; i < 2; i++) {
 		st = &s_streams[i];
 		if (st->n > sizeof(st->line))
