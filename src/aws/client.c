@@ -465,7 +465,8 @@ aws_send(struct aws_client *c, struct aws_req *req, struct aws_resp *resp,
 		}
 		if (req->no_retry || attempt >= c->max_attempts ||
 		    (cc == CURLE_OK && !aws_retryable(resp->status,
-		    err->code)) || (cc != CURLE_OK && !aws_sign_req_curl_retryable(cc)))
+		    err->code)) || (cc != CURLE_OK &&
+		    !aws_sign_req_curl_retryable(cc)))
 			break;
 		wait = s_backoff_ms(c, attempt);
 		/* Retry-After (seconds) when the service gives one. */

@@ -42,16 +42,16 @@ struct aws_hooks {
 };
 
 struct aws_client_opts {
-	const char		*profile;	/* --profile; NULL: AWS_PROFILE or
-						 * "default" */
+	/* --profile; NULL: AWS_PROFILE or "default" */
+	const char		*profile;
 	const char		*region;	/* --region; NULL: the chain */
 	const char		*config_region;	/* serverless.yaml's region */
 	const char		*config_profile; /* serverless.yaml's profile:
 						 * below AWS_PROFILE and the
 						 * environment's keys */
 	struct aws_hooks	 hooks;
-	long			 timeout_ms;	/* per attempt; 0: 60 s or
-						 * CZAPPA_HTTP_TIMEOUT seconds */
+	/* per attempt; 0: 60 s or CZAPPA_HTTP_TIMEOUT seconds */
+	long			 timeout_ms;
 	int			 max_attempts;	/* 0: AWS_MAX_ATTEMPTS or 5 */
 };
 
@@ -72,8 +72,8 @@ int	aws_client_custom_endpoint(const struct aws_client *,
 	    const char *service);
 
 struct aws_req {
-	const char	*service;	/* "lambda" "s3" "iam" "sts" "apigateway"
-					 * "events" "logs" "tagging" */
+	/* "lambda" "s3" "iam" "sts" "apigateway" "events" "logs" "tagging" */
+	const char	*service;
 	const char	*op;		/* API name: "CreateFunction" */
 	const char	*method;
 	struct cz_buf	 path;		/* encoded, starts with '/' */

@@ -544,7 +544,10 @@ out:
 	return rc;
 }
 
-/* SSO: the AWS CLI's cached token, exchanged at the portal (GetRoleCredentials). */
+/*
+ * SSO: the AWS CLI's cached token, exchanged at the portal
+ * (GetRoleCredentials).
+ */
 static int
 s_sso(const char *profile, const struct aws_creds_io *io,
     struct aws_creds *out, struct cz_err *err)
@@ -700,7 +703,8 @@ s_container(const struct aws_creds_io *io, struct aws_creds *out,
 	const char	*rel = getenv("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"),
 			*full = getenv("AWS_CONTAINER_CREDENTIALS_FULL_URI"),
 			*tok = getenv("AWS_CONTAINER_AUTHORIZATION_TOKEN"),
-			*tokf = getenv("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE");
+			*tokf =
+			    getenv("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE");
 	struct cz_strv	 hdr = CZ_STRV_INIT;
 	struct cz_buf	 tb = CZ_BUF_INIT;
 	char		*url, *body = NULL;

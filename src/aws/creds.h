@@ -26,7 +26,8 @@
 struct aws_creds {
 	char		*access_key;
 	char		*secret_key;	/* never printed */
-	char		*token;		/* session token or NULL; never printed */
+	/* session token or NULL; never printed */
+	char		*token;
 	long long	 expires_ms;	/* epoch ms; 0: does not expire */
 	char		 source[160];	/* "environment", "profile dev (...)" */
 };
@@ -55,8 +56,10 @@ struct aws_creds_io {
 };
 
 struct aws_creds_opts {
-	const char	*profile;	/* --profile: explicit, beats env keys */
-	const char	*config_profile; /* serverless.yaml: below AWS_PROFILE */
+	/* --profile: explicit, beats env keys */
+	const char	*profile;
+	/* serverless.yaml: below AWS_PROFILE */
+	const char	*config_profile;
 	const char	*region;	/* for STS calls; NULL: us-east-1 */
 };
 

@@ -65,7 +65,8 @@ static const char *
 s_override(int i)
 {
 	char		 name[64];
-	const char	*v, *ign = getenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS");
+	const char	*v, *ign =
+	    getenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS");
 
 	if (ign && strcasecmp(ign, "true") == 0)
 		return NULL;

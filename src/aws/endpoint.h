@@ -11,8 +11,11 @@
 #include "base/err.h"
 
 struct aws_endpoint {
-	char		*base;		/* "https://lambda.us-east-1.amazonaws.com"
-					 * or the override, no trailing '/' */
+	/*
+	 * "https://lambda.us-east-1.amazonaws.com" or the override, no
+	 * trailing '/'
+	 */
+	char		*base;
 	char		*host;		/* Host header: host[:port] */
 	char		*base_path;	/* path of an override URL, or "" */
 	char		*signing_region; /* us-east-1 for IAM's global host */

@@ -14,7 +14,8 @@
 struct cz_buf {
 	char	*s;		/* never NULL; NUL-terminated */
 	size_t	 len;		/* bytes in s, not counting the NUL */
-	size_t	 cap;		/* allocated bytes; 0 while s is the empty slop */
+	/* allocated bytes; 0 while s is the empty slop */
+	size_t	 cap;
 	size_t	 max;		/* most bytes allowed; 0 means no limit */
 	int	 overflow;	/* set once an append went past max */
 };

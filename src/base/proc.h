@@ -13,14 +13,21 @@
 
 struct cz_proc {
 	const char *const *argv;	/* argv[0] is looked up in PATH */
-	const char *const *env;		/* "K=V" added to our environment; or NULL */
+	/* "K=V" added to our environment; or NULL */
+	const char *const *env;
 	const char	*dir;		/* working directory, or NULL */
-	const void	*in;		/* bytes for stdin, or NULL for /dev/null */
+	/* bytes for stdin, or NULL for /dev/null */
+	const void	*in;
 	size_t		 inlen;
-	struct cz_buf	*out;		/* stdout collected here, or NULL: inherit */
-	struct cz_buf	*errout;	/* stderr collected here, or NULL: inherit;
-					 * may equal out to merge the two */
-	int		 timeout_ms;	/* kill with SIGKILL after this; 0: none */
+	/* stdout collected here, or NULL: inherit */
+	struct cz_buf	*out;
+	/*
+	 * stderr collected here, or NULL: inherit; may equal out to merge
+	 * the two
+	 */
+	struct cz_buf	*errout;
+	/* kill with SIGKILL after this; 0: none */
+	int		 timeout_ms;
 	int		 status;	/* out: exit code, or 128+signal */
 };
 

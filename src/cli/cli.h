@@ -24,7 +24,8 @@ struct cli_opt {
 	const char		*name;		/* long form, without "--" */
 	enum cli_opt_type	 type;
 	const char		*help;
-	const char		*metavar;	/* "N", "PATTERN"; NULL: derived */
+	/* "N", "PATTERN"; NULL: derived */
+	const char		*metavar;
 };
 
 #define CLI_NEEDS_CONFIG	0x01	/* load serverless.yaml */
@@ -36,7 +37,8 @@ struct cli_opt {
 
 struct cli_ctx {
 	const struct cli_command *cmd;
-	int		 argc;		/* positional arguments after the stage */
+	/* positional arguments after the stage */
+	int		 argc;
 	char		**argv;
 	const char	*stage;
 	struct config	*cfg;		/* NULL unless CLI_NEEDS_CONFIG */
@@ -55,10 +57,12 @@ struct cli_command {
 	const char		*name;
 	const char		*args;		/* "<stage> [-n N]" */
 	const char		*summary;	/* one line, lowercase */
-	const char		*help;		/* longer text for --help, or NULL */
+	/* longer text for --help, or NULL */
+	const char		*help;
 	const struct cli_opt	*opts;		/* { 0 }-terminated, or NULL */
 	int			 needs;		/* CLI_NEEDS_* */
-	int			 min_args;	/* positional arguments, stage incl. */
+	/* positional arguments, stage incl. */
+	int			 min_args;
 	int			 max_args;	/* -1: any */
 	int			 (*run)(struct cli_ctx *, struct cz_err *);
 	int			 pending;	/* issue number while the
@@ -71,7 +75,8 @@ extern const struct cli_command *const cli_commands[];
 /* Option values: the default when the option was not given. */
 int		 cli_opt_flag(const struct cli_ctx *, int key);
 const char	*cli_opt_str(const struct cli_ctx *, int key, const char *def);
-unsigned long	 cli_opt_uint(const struct cli_ctx *, int key, unsigned long def);
+unsigned long	 cli_opt_uint(const struct cli_ctx *, int key,
+	    unsigned long def);
 
 /* Parses argv (after the command name) into ctx; 0, or -1 and *err. */
 int	cli_parse(const struct cli_command *, int argc, char **argv,

@@ -174,7 +174,8 @@ cli_parse(const struct cli_command *cmd, int argc, char **argv,
 	const struct cli_opt	*o;
 	char			*a, *eq;
 	const char		*val;
-	int			 i, j, global, r, help = 0, npos = 0, endopts = 0;
+	int			 i, j, global, r, help = 0, npos = 0,
+				 endopts = 0;
 
 	memset(ctx, 0, sizeof(*ctx));
 	ctx->cmd = cmd;
@@ -193,8 +194,9 @@ cli_parse(const struct cli_command *cmd, int argc, char **argv,
 		}
 		if (a[1] == '-') {
 			eq = strchr(a + 2, '=');
-			if ((o = s_lookup(cmd, a + 2, eq ? (size_t)(eq - a - 2) :
-			    strlen(a + 2), 0, &global, err)) == NULL)
+			if ((o = s_lookup(cmd, a + 2,
+			    eq ? (size_t)(eq - a - 2) : strlen(a + 2), 0,
+			    &global, err)) == NULL)
 				return -1;
 			if (o->type == CLI_FLAG) {
 				if (eq)

@@ -19,7 +19,8 @@ enum {
 };
 
 static const struct cli_opt deploy_opts[] = {
-	{ O_DRY_RUN, "dry-run", CLI_FLAG, "print the plan and change nothing", NULL },
+	{ O_DRY_RUN, "dry-run", CLI_FLAG, "print the plan and change nothing",
+	  NULL },
 	{ 0, NULL, 0, NULL, NULL }
 };
 
@@ -141,7 +142,8 @@ deploy_run(struct cli_ctx *ctx, struct cz_err *err)
 const struct cli_command cmd_deploy = {
 	.name = "deploy",
 	.args = "<stage> [--dry-run]",
-	.summary = "create or converge everything the stage needs and print its URL",
+	.summary = "create or converge everything the stage needs and print "
+	    "its URL",
 	.help = "Creates what is missing and updates what differs: artifact "
 	    "bucket, zip, IAM role, function, version and alias live, HTTP API "
 	    "or function URL, schedules, log group.  Prints each resource, the "

@@ -23,7 +23,8 @@ enum {
 };
 
 static const struct cli_opt init_opts[] = {
-	{ 'y', "yes", CLI_FLAG, "take every answer from flags and defaults; never prompt", NULL },
+	{ 'y', "yes", CLI_FLAG,
+	  "take every answer from flags and defaults; never prompt", NULL },
 	{ O_SERVICE, "service", CLI_STR, "service name ([a-z0-9-])", "NAME" },
 	{ O_ARCH, "architecture", CLI_STR, "x86_64 or arm64", "ARCH" },
 	{ O_HTTP, "http", CLI_STR, "httpapi, function-url or none", "MODE" },
@@ -91,8 +92,8 @@ init_run(struct cli_ctx *ctx, struct cz_err *err)
 	static const char *const archs[] = { "x86_64", "arm64", NULL };
 	static const char *const https[] = { "httpapi", "function-url",
 					     "none", NULL };
-	const char	*env_region = getenv("AWS_REGION") ? getenv("AWS_REGION") :
-			    getenv("AWS_DEFAULT_REGION");
+	const char	*env_region = getenv("AWS_REGION") ?
+			    getenv("AWS_REGION") : getenv("AWS_DEFAULT_REGION");
 	char		*def_service = s_default_service();
 	char		*ans[5] = { NULL };
 	const char	*defs[5], *qs[5] = { "service name", "region",

@@ -33,7 +33,8 @@ enum {
 
 static const struct cli_opt invoke_opts[] = {
 	{ O_ASYNC, "async", CLI_FLAG, "queue an Event invocation", NULL },
-	{ O_LOCAL, "local", CLI_FLAG, "run the locally built bootstrap instead", NULL },
+	{ O_LOCAL, "local", CLI_FLAG, "run the locally built bootstrap instead",
+	  NULL },
 	{ O_FUNCTION, "function", CLI_STR, "the cz_function to call", "NAME" },
 	{ 0, NULL, 0, NULL, NULL }
 };
@@ -220,7 +221,8 @@ out:
 const struct cli_command cmd_invoke = {
 	.name = "invoke",
 	.args = "<stage> [JSON | -] [--async] [--local]",
-	.summary = "invoke the live alias directly and print the result and log tail",
+	.summary = "invoke the live alias directly and print the result and "
+	    "log tail",
 	.help = "Calls <service>-<stage>:live with the JSON payload (the "
 	    "argument, - for\nstdin, {} when none).  The answer goes to "
 	    "stdout, the last 4 KB of the log\nto stderr; a function error "

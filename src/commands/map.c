@@ -37,9 +37,11 @@ enum {
 
 static const struct cli_opt map_opts[] = {
 	{ 'j', "jobs", CLI_UINT, "invocations in flight (default 16)", "N" },
-	{ O_UNORDERED, "unordered", CLI_FLAG, "print results as they finish", NULL },
+	{ O_UNORDERED, "unordered", CLI_FLAG, "print results as they finish",
+	  NULL },
 	{ 'k', "keep-going", CLI_FLAG, "go on after a function error", NULL },
-	{ O_LOCAL, "local", CLI_FLAG, "map over a pool of local bootstraps", NULL },
+	{ O_LOCAL, "local", CLI_FLAG, "map over a pool of local bootstraps",
+	  NULL },
 	{ O_FUNCTION, "function", CLI_STR, "the cz_function to call", "NAME" },
 	{ 0, NULL, 0, NULL, NULL }
 };

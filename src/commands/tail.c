@@ -35,7 +35,8 @@ static const struct cli_opt tail_opts[] = {
 	{ O_SINCE, "since", CLI_STR,
 	  "start this far back: 10m, 2h or an ISO time (default 5m)", "WHEN" },
 	{ O_FILTER, "filter", CLI_STR, "CloudWatch filter pattern", "PATTERN" },
-	{ O_NO_FOLLOW, "no-follow", CLI_FLAG, "print what is there and exit", NULL },
+	{ O_NO_FOLLOW, "no-follow", CLI_FLAG, "print what is there and exit",
+	  NULL },
 	{ O_HOLD, "hold", CLI_UINT,
 	  "hold events to order late ones (default 2000)", "MS" },
 	{ 0, NULL, 0, NULL, NULL }

@@ -106,11 +106,13 @@ update_run(struct cli_ctx *ctx, struct cz_err *err)
 const struct cli_command cmd_update = {
 	.name = "update",
 	.args = "<stage>",
-	.summary = "rebuild; upload and publish only if the code or config changed",
-	.help = "Compares the new zip's SHA-256 and the configuration with what "
-	    "alias live serves, and the schedules with the rules.  Changes "
-	    "nothing when they match; otherwise uploads, updates, publishes "
-	    "and moves live.  The HTTP API, role and bucket are deploy's.",
+	.summary = "rebuild; upload and publish only if the code or config "
+	    "changed",
+	.help = "Compares the new zip's SHA-256 and the configuration with "
+	    "what alias live serves, and the schedules with the rules.  "
+	    "Changes nothing when they match; otherwise uploads, updates, "
+	    "publishes and moves live.  The HTTP API, role and bucket are "
+	    "deploy's.",
 	.needs = CLI_NEEDS_CONFIG | CLI_NEEDS_STAGE | CLI_NEEDS_AWS,
 	.min_args = 1,
 	.max_args = 1,

@@ -21,7 +21,8 @@ struct config_kvs {
 };
 
 struct config_schedule {
-	char	*name;		/* [A-Za-z0-9-]; rule <service>-<stage>-<name> */
+	/* [A-Za-z0-9-]; rule <service>-<stage>-<name> */
+	char	*name;
 	char	*handler;	/* name given to cz_schedule() */
 	char	*expression;	/* rate(...) or cron(...), checked */
 	char	*input_json;	/* compact JSON of `input`, or NULL */
@@ -30,7 +31,8 @@ struct config_schedule {
 
 struct config_policy {
 	char	*arn;		/* a managed policy ARN, or NULL */
-	char	*statement_json; /* an inline statement as compact JSON, or NULL */
+	/* an inline statement as compact JSON, or NULL */
+	char	*statement_json;
 };
 
 enum config_http {
@@ -40,10 +42,13 @@ enum config_http {
 };
 
 struct config {
-	char			*path;		/* the file read, for messages */
-	char			*dir;		/* its directory: the project root */
+	/* the file read, for messages */
+	char			*path;
+	/* its directory: the project root */
+	char			*dir;
 	char			*service;	/* [a-z0-9-], 1..32 */
-	char			*stage;		/* the stage merged in, or NULL */
+	/* the stage merged in, or NULL */
+	char			*stage;
 	struct cz_strv		 stages;	/* every stage the file names */
 
 	/* provider */
@@ -52,10 +57,12 @@ struct config {
 	char			*architecture;	/* "x86_64" or "arm64" */
 	int			 memory;	/* MB, 128..10240 */
 	int			 timeout;	/* seconds, 1..900 */
-	int			 log_retention;	/* days, one of CloudWatch's values */
+	/* days, one of CloudWatch's values */
+	int			 log_retention;
 	struct config_kvs	 environment;
 	struct config_kvs	 tags;
-	char			*bucket;	/* NULL: czappa-<account>-<region> */
+	/* NULL: czappa-<account>-<region> */
+	char			*bucket;
 	struct config_policy	*policies;
 	size_t			 npolicies;
 
@@ -67,7 +74,8 @@ struct config {
 	int			 static_link;	/* 1 (default) or 0 */
 
 	enum config_http	 http;
-	char			*keep_warm;	/* rate(...) or NULL when false */
+	/* rate(...) or NULL when false */
+	char			*keep_warm;
 	struct config_schedule	*schedules;
 	size_t			 nschedules;
 };

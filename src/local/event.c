@@ -281,7 +281,8 @@ local_v2_event(const struct local_http_req *req, struct cz_buf *out,
 		if (local_text_type(s_header(req, "content-type")) &&
 		    (s = json_stringn(req->body, req->bodylen)) != NULL) {
 			json_object_set_new(ev, "body", s);
-			json_object_set_new(ev, "isBase64Encoded", json_false());
+			json_object_set_new(ev, "isBase64Encoded",
+			    json_false());
 		} else {
 			cz_b64_encode(&b64, req->body, req->bodylen);
 			json_object_set_new(ev, "body",

@@ -29,7 +29,8 @@ struct local_header {
 struct local_http_req {
 	enum local_flavour	 flavour;
 	const char		*method;	/* "GET" */
-	const char		*uri;		/* request target: path[?query] */
+	/* request target: path[?query] */
+	const char		*uri;
 	const char		*protocol;	/* "HTTP/1.1" */
 	const char		*source_ip;	/* "127.0.0.1" */
 	const struct local_header *headers;	/* in arrival order */
@@ -37,10 +38,12 @@ struct local_http_req {
 	const void		*body;		/* NULL: the request had none */
 	size_t			 bodylen;
 	const char		*request_id;	/* requestContext.requestId */
-	long long		 time_ms;	/* arrival, ms since the epoch */
+	/* arrival, ms since the epoch */
+	long long		 time_ms;
 	const char		*api_id;	/* requestContext.apiId */
 	const char		*account_id;	/* 12 digits */
-	const char		*region;	/* for the default domain name */
+	/* for the default domain name */
+	const char		*region;
 };
 
 /*
@@ -59,8 +62,9 @@ int	local_text_type(const char *content_type);
 /* The HTTP answer the client gets; owns everything. */
 struct local_http_resp {
 	int		 status;
-	struct cz_strv	 names;		/* header names, in order; */
-	struct cz_strv	 values;	/* Set-Cookie repeats, once per cookie */
+	struct cz_strv	 names;		/* header names, in order */
+	/* Set-Cookie repeats, once per cookie */
+	struct cz_strv	 values;
 	struct cz_buf	 body;
 };
 

@@ -237,8 +237,9 @@ s_serve(struct local_front *f, struct MHD_Connection *c, struct freq *rq,
 		break;
 	case LOCAL_FUNCTION_ERROR:
 		s_log_error(f, res.request_id, -1, "request %s failed: %s %.*s",
-		    res.request_id, res.error_type, (int)(res.payload.len > 300 ?
-		    300 : res.payload.len), res.payload.s);
+		    res.request_id, res.error_type,
+		    (int)(res.payload.len > 300 ? 300 : res.payload.len),
+		    res.payload.s);
 		s_canned(hr, 502, "Internal Server Error");
 		break;
 	case LOCAL_CRASHED:

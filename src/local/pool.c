@@ -60,7 +60,8 @@ struct slot {
 	unsigned		 gen;		/* bumped at every death */
 	long long		 started_mono;
 	int			 ready;		/* asked for /next this gen */
-	int			 killed;	/* we killed it (timeout, init) */
+	/* we killed it (timeout, init) */
+	int			 killed;
 	long long		 init_failed_mono; /* posted /init/error */
 	char			 init_error[256];
 	struct inv		*cur;		/* the invocation it holds */
@@ -90,7 +91,8 @@ struct local_pool {
 	int			 nslots;
 	struct inv		*qhead, *qtail;
 	int			 qlen;
-	int			 users;		/* threads inside local_invoke */
+	/* threads inside local_invoke */
+	int			 users;
 	int			 cancelled;
 	int			 stopping;
 	int			 failed;
@@ -493,7 +495,8 @@ s_supervise(struct local_pool *p)
 		}
 		now = cz_mono_ms();
 		if (s->child.pid > 0 && s->cur != NULL &&
-		    s->cur->state == INV_RUNNING && now >= s->cur->deadline_mono) {
+		    s->cur->state == INV_RUNNING &&
+		    now >= s->cur->deadline_mono) {
 			snprintf(msg, sizeof(msg), "RequestId: %s Error: Task "
 			    "timed out after %.2f seconds", s->cur->id,
 			    p->o.timeout_ms / 1000.0);

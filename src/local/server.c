@@ -42,8 +42,8 @@ s_reply(struct MHD_Connection *c, int status, const char *type,
 	if (status == 202)
 		cz_buf_adds(&b, "{\"status\":\"OK\"}");
 	else
-		cz_buf_addf(&b, "{\"errorMessage\":\"%s\",\"errorType\":\"%s\"}",
-		    msg, type);
+		cz_buf_addf(&b, "{\"errorMessage\":\"%s\","
+		    "\"errorType\":\"%s\"}", msg, type);
 	r = MHD_create_response_from_buffer(b.len, b.s, MHD_RESPMEM_MUST_COPY);
 	MHD_add_response_header(r, "Content-Type", "application/json");
 	ret = MHD_queue_response(c, (unsigned int)status, r);

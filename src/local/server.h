@@ -22,7 +22,8 @@
 struct local_next {
 	char		 request_id[40];
 	long long	 deadline_ms;	/* ms since the epoch */
-	char		 arn[256];	/* Lambda-Runtime-Invoked-Function-Arn */
+	/* Lambda-Runtime-Invoked-Function-Arn */
+	char		 arn[256];
 	char		 trace_id[128];	/* Lambda-Runtime-Trace-Id */
 	struct cz_buf	 payload;	/* the event; the server releases it */
 };

@@ -140,7 +140,10 @@ void	czrt_log_restore_fds(void);
 void	czrt_log_line(const char *level, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 
-/* runtime.c: the HTTP/1.1 client for the one loopback peer, exposed for tests */
+/*
+ * runtime.c: the HTTP/1.1 client for the one loopback peer, exposed for
+ * tests
+ */
 struct czrt_conn {
 	int		 fd;		/* -1 until connected */
 	int		 used;		/* a request went over fd already */

@@ -27,7 +27,8 @@ struct czrt_jv {
 	enum czrt_jt	 type;
 	const char	*key;		/* member name in an object, or NULL */
 	const char	*s;		/* string (decoded, NUL-terminated) */
-	size_t		 n;		/* string bytes, or number of children */
+	/* string bytes, or number of children */
+	size_t		 n;
 	struct czrt_jv	*child;		/* first element or member */
 	struct czrt_jv	*next;		/* next sibling */
 };

@@ -244,7 +244,8 @@ czrt_log_start(struct cz_err *err)
 	pthread_attr_t	 attr;
 	pthread_t	 tid;
 	sigset_t	 all, old;
-	int		 p[2][2] = { { -1, -1 }, { -1, -1 } }, out[2] = { -1, -1 };
+	int		 p[2][2] = { { -1, -1 }, { -1, -1 } },
+		 out[2] = { -1, -1 };
 	int		 i, rc = -1;
 
 	s_json = fmt != NULL && strcasecmp(fmt, "JSON") == 0;

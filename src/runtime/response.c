@@ -484,7 +484,10 @@ s_http(const struct cz_request *req, const struct cz_response *res,
 		cz_buf_addch(out, '}');
 		break;
 	default:
-		/* Single-value ALB: one Set-Cookie header is all it can carry. */
+		/*
+		 * Single-value ALB: one Set-Cookie header is all it can
+		 * carry.
+		 */
 		if (res->cookies.n > 1)
 			czrt_log_line("WARN", "ALB without multi-value "
 			    "headers: only the first of %zu cookies is sent",
