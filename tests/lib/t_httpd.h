@@ -148,7 +148,8 @@ t_httpd_conn_main(void *arg)
 		need = 0;
 		for (;;) {
 			buf[have] = '\0';
-			if (e == NULL && (e = strstr(buf, "\r\n\r\n")) != NULL) {
+			if (e == NULL &&
+			    (e = strstr(buf, "\r\n\r\n")) != NULL) {
 				hlen = (size_t)(e - buf) + 4;
 				need = hlen + t_httpd_clen(buf);
 				if (strcasestr(buf, "\nExpect: 100-continue"))

@@ -135,7 +135,8 @@ main(int argc, char **argv)
 		case 'I': input = optarg; break;
 		case 'k': warm = 1; break;
 		default:
-			fprintf(stderr, "usage: see the top of local_serve.c\n");
+			fprintf(stderr,
+			    "usage: see the top of local_serve.c\n");
 			return 2;
 		}
 	}

@@ -50,11 +50,13 @@ static const struct {
 	  "dev", NULL, NULL, "other.yaml", 1, 0, 1, 2 },
 	{ "-- ends options", { "dev", "--", "-n" }, NULL, "dev", "-n", NULL,
 	  "serverless.yaml", 1, 0, 0, 0 },
-	{ "help", { "dev", "--help" }, "help", NULL, NULL, NULL, NULL, 0, 0, 0, 0 },
+	{ "help", { "dev", "--help" }, "help", NULL, NULL, NULL, NULL,
+	  0, 0, 0, 0 },
 	{ "missing stage", { "-y" }, "demo: missing stage name (usage: "
 	  "czappa demo <stage> [-n N])" , NULL, NULL, NULL, NULL, 0, 0, 0, 0 },
 	{ "too many", { "dev", "a", "b" }, "demo: unexpected argument \"b\" "
-	  "(usage: czappa demo <stage> [-n N])" , NULL, NULL, NULL, NULL, 0, 0, 0, 0 },
+	  "(usage: czappa demo <stage> [-n N])" , NULL, NULL, NULL, NULL,
+	  0, 0, 0, 0 },
 	{ "unknown long", { "dev", "--frob" }, "demo: unknown option --frob "
 	  "(see czappa demo --help)" , NULL, NULL, NULL, NULL, 0, 0, 0, 0 },
 	{ "unknown short", { "dev", "-q" }, "demo: unknown option -q (see "
@@ -65,7 +67,8 @@ static const struct {
 	  "not a non-negative number" , NULL, NULL, NULL, NULL, 0, 0, 0, 0 },
 	{ "negative number", { "dev", "--steps=-1" }, "demo: --steps: \"-1\" "
 	  "is not a non-negative number" , NULL, NULL, NULL, NULL, 0, 0, 0, 0 },
-	{ "value missing", { "dev", "--since" }, "demo: --since needs a value" , NULL, NULL, NULL, NULL, 0, 0, 0, 0 },
+	{ "value missing", { "dev", "--since" }, "demo: --since needs a value",
+	  NULL, NULL, NULL, NULL, 0, 0, 0, 0 },
 	{ "flag with value", { "dev", "--yes=1" }, "demo: --yes takes no "
 	  "value" , NULL, NULL, NULL, NULL, 0, 0, 0, 0 },
 };

@@ -475,8 +475,8 @@ test_garbage(void)
 				refused++;
 		}
 		T_OK(parsed + refused == FUZZ_N, "fuzzed %s: %d mutants, %zu "
-		    "parsed, %zu refused, none crashed", files[f], FUZZ_N, parsed,
-		    refused);
+		    "parsed, %zu refused, none crashed", files[f], FUZZ_N,
+		    parsed, refused);
 	}
 	cz_buf_release(&b);
 	cz_buf_release(&g);

@@ -23,7 +23,8 @@
 struct ecase {
 	const char	*name;		/* file in EVENTS_DIR, or a label */
 	const char	*json;		/* inline event; NULL: read the file */
-	const char	*err;		/* substring of the error; NULL: parses */
+	/* substring of the error; NULL: parses */
+	const char	*err;
 	int		 src;		/* enum cz_source; 0 unknown */
 	const char	*method, *path;
 	const char	*qname;		/* query parameter, its nth value */
@@ -142,7 +143,8 @@ static const struct ecase synth[] = {
 	  "\"queryStringParameters\":null,\"isBase64Encoded\":null}", NULL,
 	  V1, "DELETE", "/x", "q", 0, NULL, "x", NULL, "x", NULL, NULL, 0,
 	  NULL },
-	{ "alb query plus and percent", "{\"httpMethod\":\"GET\",\"path\":\"/\","
+	{ "alb query plus and percent",
+	  "{\"httpMethod\":\"GET\",\"path\":\"/\","
 	  "\"requestContext\":{\"elb\":{}},\"queryStringParameters\":"
 	  "{\"a%2Bb\":\"c+d%26e\"}}", NULL, ALB, "GET", "/", "a+b", 0, "c d&e",
 	  "x", NULL, "x", NULL, NULL, 0, NULL },
@@ -362,8 +364,8 @@ check_case(const struct ecase *c)
 	if (c->err != NULL) {
 		T_OK(rc == -1 && strstr(err.msg, c->err) != NULL &&
 		    strcmp(err.code, CZRT_E_EVENT) == 0,
-		    "%s: error \"%s\" (got rc %d: %s [%s])", c->name, c->err, rc,
-		    err.msg, err.code);
+		    "%s: error \"%s\" (got rc %d: %s [%s])", c->name, c->err,
+		    rc, err.msg, err.code);
 		czrt_request_release(&req);
 		goto out;
 	}
@@ -737,7 +739,8 @@ gen_value(struct cz_buf *b, int depth)
 static void
 check_jscan_vs_jansson(void)
 {
-	static const char	 bytes[] = "{}[]\",:\\u0dD89aeE+-.tfnl \x80\xff";
+	static const char	 bytes[] = "{}[]\",:\\u0dD89aeE+-.tfnl "
+	    "\x80\xff";
 	struct czrt_jdoc	 doc = { 0 };
 	struct czrt_jv		*root;
 	struct cz_buf		 text = CZ_BUF_INIT, work = CZ_BUF_INIT;

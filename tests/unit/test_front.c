@@ -123,7 +123,8 @@ check_inferred(void)
 					T_STREQ(len, json_string_value(v),
 					    "%s: content-length", name);
 				} else
-					T_STREQ(hdr(&r, k), json_string_value(v),
+					T_STREQ(hdr(&r, k),
+					    json_string_value(v),
 					    "%s: header %s", name, k);
 			}
 			v = json_object_get(seen, "set_cookie");
@@ -506,7 +507,8 @@ check_text_types(void)
 
 	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++)
 		T_OK(local_text_type(types[i].ct) == types[i].text,
-		    "content type %s is %s", types[i].ct ? types[i].ct : "(none)",
+		    "content type %s is %s",
+		    types[i].ct ? types[i].ct : "(none)",
 		    types[i].text ? "text" : "binary");
 }
 

@@ -229,7 +229,8 @@ static const struct {
 	  NULL, 1, "{\"y\":2}\n" ERR(1, "ValueError", "x was 2")
 	  "{\"y\":6}\n", 3, 3, 1, NULL },
 	{ "first failure stops reading",
-	  "{\"x\":1}\n{\"x\":2,\"fail\":\"ValueError\"}\n{\"x\":3}\n{\"x\":4}\n",
+	  "{\"x\":1}\n{\"x\":2,\"fail\":\"ValueError\"}\n"
+	  "{\"x\":3}\n{\"x\":4}\n",
 	  1, 0, 0, NULL, 1, "{\"y\":2}\n" ERR(1, "ValueError", "x was 2"),
 	  2, 2, 1, NULL },
 	{ "invalid line stops reading", "{x}\n{\"x\":2}\n", 1, 0, 0, NULL, 1,

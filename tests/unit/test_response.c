@@ -180,13 +180,13 @@ r_ref_v1_multi(cz_response *res)
 		{ "CloudFront-Viewer-Country", "US" },
 		{ "Host", "wt6mne2s9k.execute-api.us-west-2.amazonaws.com" },
 		{ "Upgrade-Insecure-Requests", "1" },
-		{ "User-Agent", "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_11_6) "
-		  "AppleWebKit/537.36 (KHTML, like Gecko) Chrome/52.0.2743.82 "
-		  "Safari/537.36 OPR/39.0.2256.48" },
+		{ "User-Agent", "Mozilla/5.0 (Macintosh; Intel Mac OS X "
+		  "10_11_6) AppleWebKit/537.36 (KHTML, like Gecko) "
+		  "Chrome/52.0.2743.82 Safari/537.36 OPR/39.0.2256.48" },
 		{ "Via", "1.1 fb7cca60f0ecd82ce07790c9c5eef16c.cloudfront.net "
 		  "(CloudFront)" },
-		{ "X-Amz-Cf-Id", "nBsWBOrSHMgnaROZJK1wGCZ9PcRcSpq_oSXZNQwQ10OTZL4"
-		  "cimZo3g==" },
+		{ "X-Amz-Cf-Id",
+		  "nBsWBOrSHMgnaROZJK1wGCZ9PcRcSpq_oSXZNQwQ10OTZL4cimZo3g==" },
 		{ "X-Forwarded-For", "192.168.100.1, 192.168.1.1" },
 		{ "X-Forwarded-Port", "443" },
 		{ "X-Forwarded-Proto", "https" },
@@ -220,7 +220,8 @@ static const struct {
 	int		 src;
 	void		 (*fill)(cz_response *);
 	const char	*want;		/* JSON, or "@file" in RESP_DIR */
-	const char	*etype;		/* error type; want is then the message */
+	/* error type; want is then the message */
+	const char	*etype;
 } cases[] = {
 	/* the reference documents */
 	{ "reference ALB html", ALB, r_ref_alb_html,

@@ -184,7 +184,8 @@ static const struct {
 	const char	*name;
 	int		 one_function;	/* app with a single cz_function */
 	const char	*event;
-	const char	*result;	/* JSON text of the result; NULL error */
+	/* JSON text of the result; NULL error */
+	const char	*result;
 	const char	*etype;		/* error type when result is NULL */
 	const char	*dispatched;	/* cz_name after dispatch */
 } events[] = {
@@ -208,9 +209,11 @@ static const struct {
 	{ "keep-warm rule", 0, "{\"source\":\"aws.events\",\"detail-type\":"
 	  "\"Scheduled Event\",\"resources\":[\"arn:aws:events:us-east-1:1:"
 	  "rule/svc-dev-keep-warm\"]}",
-	  "{\"czappa\":\"keep-warm\",\"warm\":true}", NULL, "svc-dev-keep-warm" },
+	  "{\"czappa\":\"keep-warm\",\"warm\":true}",
+	  NULL, "svc-dev-keep-warm" },
 	{ "function", 0, "{\"czappa\":\"function\",\"name\":\"price\","
-	  "\"input\":{\"s\":100}}", "{\"name\":\"price\",\"input\":{\"s\":100}}",
+	  "\"input\":{\"s\":100}}",
+	  "{\"name\":\"price\",\"input\":{\"s\":100}}",
 	  NULL, "price" },
 	{ "function without input", 0, "{\"czappa\":\"function\",\"name\":"
 	  "\"other\"}", "{\"name\":\"other\",\"input\":null}", NULL, "other" },
@@ -227,7 +230,8 @@ static const struct {
 static void
 check_events(void)
 {
-	cz_app			*apps[2] = { make_app_no_proxy(), cz_app_new() };
+	cz_app			*apps[2] = { make_app_no_proxy(),
+	    cz_app_new() };
 	struct cz_request	 req;
 	struct cz_response	 res;
 	struct cz_buf		 out = CZ_BUF_INIT;

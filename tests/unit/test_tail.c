@@ -92,8 +92,8 @@ test_since(void)
 		} else {
 			T_OK(rc == -1, "since %s: refused",
 			    since_cases[i].name);
-			T_STREQ(err.msg, since_cases[i].err, "since %s: message",
-			    since_cases[i].name);
+			T_STREQ(err.msg, since_cases[i].err,
+			    "since %s: message", since_cases[i].name);
 		}
 	}
 }
