@@ -9,6 +9,7 @@
 
 #include <jansson.h>
 
+#include "cli/build_hook.h"
 #include "cli/cli.h"
 #include "cli/ui.h"
 #include "config/config.h"
@@ -67,13 +68,6 @@ s_wait(const char *why, int left, void *arg)
 	}
 }
 
-static void
-s_build_output(const char *text, void *arg)
-{
-	(void)arg;
-	ui_info("%s", text);
-}
-
 static int
 deploy_run(struct cli_ctx *ctx, struct cz_err *err)
 {
@@ -91,7 +85,7 @@ deploy_run(struct cli_ctx *ctx, struct cz_err *err)
 	o.hooks.on_step = s_step;
 	o.hooks.on_phase = s_phase;
 	o.hooks.on_wait = s_wait;
-	o.hooks.on_build_output = s_build_output;
+	o.build = cli_build_package;
 	o.hooks.arg = &u;
 	ui_info("%s%s %s/%s%s", ui_bold(), dry ? "plan for" : "deploying",
 	    ctx->cfg->service, ctx->stage, ui_reset());

@@ -9,6 +9,7 @@
 
 #include <jansson.h>
 
+#include "cli/build_hook.h"
 #include "cli/cli.h"
 #include "cli/ui.h"
 #include "config/config.h"
@@ -43,13 +44,6 @@ s_wait(const char *why, int left, void *arg)
 		ui_info("  waiting for %s", why);
 }
 
-static void
-s_build_output(const char *text, void *arg)
-{
-	(void)arg;
-	ui_info("%s", text);
-}
-
 static int
 update_run(struct cli_ctx *ctx, struct cz_err *err)
 {
@@ -65,7 +59,7 @@ update_run(struct cli_ctx *ctx, struct cz_err *err)
 	o.hooks.on_step = s_step;
 	o.hooks.on_phase = s_phase;
 	o.hooks.on_wait = s_wait;
-	o.hooks.on_build_output = s_build_output;
+	o.build = cli_build_package;
 	o.hooks.arg = phases;
 	if (stage_update(ctx->aws, ctx->cfg, &o, &res, err) == -1) {
 		json_decref(phases);

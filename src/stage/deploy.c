@@ -20,7 +20,6 @@
 #include "base/clock.h"
 #include "base/file.h"
 #include "base/xmalloc.h"
-#include "build/package.h"
 #include "services/apigw.h"
 #include "services/events.h"
 #include "services/iam.h"
@@ -46,7 +45,7 @@ struct job {
 	long long		 ms;
 	const char		*phase;
 	void			*arg;	/* the job's own data */
-	struct build_result	 build;	/* the build job's */
+	struct stage_package	 build;	/* the build job's */
 };
 
 static void *
@@ -302,16 +301,24 @@ out:
 
 /* ---- build and upload ---------------------------------------------- */
 
+void
+stage_package_release(struct stage_package *p)
+{
+	free(p->zip_path);
+	free(p->sha256_hex);
+	free(p->sha256_b64);
+	memset(p, 0, sizeof(*p));
+}
+
 static int
 s_build(struct job *j)
 {
 	struct stage_ctx	*x = j->x;
 	int			 rc;
 
-	rc = build_package(x->cfg, NULL, &j->build, &j->err);
-	if (j->build.compiler_output.len && x->o && x->o->hooks.on_build_output)
-		x->o->hooks.on_build_output(j->build.compiler_output.s,
-		    x->o->hooks.arg);
+	if (x->o == NULL || x->o->build == NULL)
+		return cz_errf(&j->err, "no build function given to stage/");
+	rc = x->o->build(x->cfg, &j->build, &j->err, x->o->build_arg);
 	return rc;
 }
 
@@ -325,7 +332,7 @@ s_env_size(const char *name, size_t def)
 }
 
 static int
-s_check_size(const struct build_result *b, struct cz_err *err)
+s_check_size(const struct stage_package *b, struct cz_err *err)
 {
 	if (b->unzipped_size > LAMBDA_MAX_UNZIPPED)
 		return cz_errf(err, "the package unzips to %llu bytes; Lambda "
@@ -409,7 +416,7 @@ out:
  * set (deploy: a killed deploy's parts go even if its zip is there since).
  */
 static int
-s_upload(struct stage_ctx *x, const struct build_result *b, char **keyp,
+s_upload(struct stage_ctx *x, const struct stage_package *b, char **keyp,
     int sweep, struct cz_err *err)
 {
 	struct cz_buf	 z = CZ_BUF_INIT;
@@ -632,7 +639,7 @@ s_update(struct stage_ctx *x, int code, const char *key,
  * key NULL (dry-run without upload) is fine for the plan.
  */
 static int
-s_function(struct stage_ctx *x, const struct build_result *b,
+s_function(struct stage_ctx *x, const struct stage_package *b,
     const char *key, int *changed, struct cz_err *err)
 {
 	struct lambda_fn	 fn;
@@ -711,7 +718,7 @@ out:
 /* Does what `live` serves match the build and the configuration?  1 yes,
  * 0 no (or no alias), -1 error.  *alias_version set when the alias exists. */
 static int
-s_live_matches(struct stage_ctx *x, const struct build_result *b,
+s_live_matches(struct stage_ctx *x, const struct stage_package *b,
     char **alias_version, struct cz_err *err)
 {
 	struct lambda_fn	 fn;
@@ -742,7 +749,7 @@ s_live_matches(struct stage_ctx *x, const struct build_result *b,
 /* Publishes $LATEST and points `live` at it, unless live already serves
  * what we want. */
 static int
-s_publish(struct stage_ctx *x, const struct build_result *b, int changed,
+s_publish(struct stage_ctx *x, const struct stage_package *b, int changed,
     struct stage_result *res, struct cz_err *err)
 {
 	char	*cur = NULL, *ver = NULL;
@@ -1233,7 +1240,7 @@ s_account(struct stage_ctx *x, struct cz_err *err)
 
 /* Publish, then HTTP and rules concurrently, then permissions. */
 static int
-s_finish(struct stage_ctx *x, const struct build_result *b, int changed,
+s_finish(struct stage_ctx *x, const struct stage_package *b, int changed,
     struct stage_result *res, int with_http, struct cz_err *err)
 {
 	struct wire	 w;
@@ -1284,7 +1291,7 @@ stage_deploy(struct aws_client *c, const struct config *cfg,
 {
 	struct stage_ctx	 x;
 	struct job		 jobs[4];
-	struct build_result	*b;
+	struct stage_package	*b;
 	char			*key = NULL;
 	long long		 t0 = cz_mono_ms(), t;
 	size_t			 i;
@@ -1294,7 +1301,7 @@ stage_deploy(struct aws_client *c, const struct config *cfg,
 	memset(jobs, 0, sizeof(jobs));
 	stage_ctx_init(&x, c, cfg, o, NULL);
 	for (i = 0; i < 4; i++) {
-		struct build_result	init = BUILD_RESULT_INIT;
+		struct stage_package	init = STAGE_PACKAGE_INIT;
 
 		jobs[i].build = init;
 		jobs[i].x = &x;
@@ -1333,7 +1340,7 @@ out:
 	res->ms = cz_mono_ms() - t0;
 	free(key);
 	for (i = 0; i < 4; i++)
-		build_result_release(&jobs[i].build);
+		stage_package_release(&jobs[i].build);
 	stage_ctx_release(&x);
 	return rc;
 }
@@ -1343,7 +1350,7 @@ stage_update(struct aws_client *c, const struct config *cfg,
     const struct stage_opts *o, struct stage_result *res, struct cz_err *err)
 {
 	struct stage_ctx	 x;
-	struct build_result	 b = BUILD_RESULT_INIT;
+	struct stage_package	 b = STAGE_PACKAGE_INIT;
 	struct job		 bj;
 	struct stage_opts	 quiet;
 	char			*live = NULL, *key = NULL;
@@ -1429,7 +1436,7 @@ out:
 	res->ms = cz_mono_ms() - t0;
 	free(live);
 	free(key);
-	build_result_release(&bj.build);
+	stage_package_release(&bj.build);
 	stage_ctx_release(&x);
 	return rc;
 }

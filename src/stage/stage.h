@@ -25,13 +25,38 @@ struct stage_hooks {
 	void	(*on_phase)(const char *phase, long long ms, void *arg);
 	/* Waiting for why; seconds_left counts down (-1: unknown). */
 	void	(*on_wait)(const char *why, int seconds_left, void *arg);
-	/* The build's compiler said something (warnings). */
-	void	(*on_build_output)(const char *text, void *arg);
 	void	 *arg;
 };
 
+/*
+ * The package deploy and update ship.  stage/ does not reach build/ (a
+ * folder beside it): the CLI hands in a build function that fills this.
+ */
+struct stage_package {
+	char			*zip_path;
+	unsigned long long	 zip_size;	/* bytes */
+	unsigned long long	 unzipped_size;	/* bytes */
+	char			*sha256_hex;
+	/* base64, the CodeSha256 Lambda reports */
+	char			*sha256_b64;
+};
+
+#define STAGE_PACKAGE_INIT	{ NULL, 0, 0, NULL, NULL }
+
+void	stage_package_release(struct stage_package *);
+
+/*
+ * Builds cfg's zip: 0 and *pkg filled, or -1 and *err.  Called once per
+ * deploy or update, from a worker thread while IAM and S3 calls run.
+ */
+typedef int (*stage_build_fn)(const struct config *cfg,
+    struct stage_package *pkg, struct cz_err *err, void *arg);
+
 struct stage_opts {
 	struct stage_hooks	 hooks;
+	/* deploy and update: how to build the package */
+	stage_build_fn		 build;
+	void			*build_arg;
 	/* plan only: read, never write */
 	int			 dry_run;
 	/* undeploy: logs and artifacts */
