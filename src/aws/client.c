@@ -569,13 +569,8 @@ s_sts_cb(void *arg, const char *region, const char *op,
 	out->access_key = aws_xml_text(cr, "AccessKeyId");
 	out->secret_key = aws_xml_text(cr, "SecretAccessKey");
 	out->token = aws_xml_text(cr, "SessionToken");
-	if ((exp = aws_xml_text(cr, "Expiration")) != NULL) {
-		struct tm	tm;
-
-		memset(&tm, 0, sizeof(tm));
-		if (strptime(exp, "%Y-%m-%dT%H:%M:%S", &tm))
-			out->expires_ms = (long long)timegm(&tm) * 1000;
-	}
+	if ((exp = aws_xml_text(cr, "Expiration")) != NULL)
+		out->expires_ms = aws_iso8601_ms(exp);
 	if (out->access_key == NULL || out->secret_key == NULL) {
 		aws_creds_release(out);
 		cz_errf(err, "sts %s: answer has no AccessKeyId", op);

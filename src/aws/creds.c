@@ -219,8 +219,8 @@ aws_region_from_env(const char *profile, char **out)
 }
 
 /* "2026-11-24T06:00:00Z" (fractions and offsets allowed) -> epoch ms. */
-static long long
-s_iso_ms(const char *s)
+long long
+aws_iso8601_ms(const char *s)
 {
 	struct tm	 tm;
 	const char	*p;
@@ -260,7 +260,7 @@ s_take_json(json_t *o, const char *ak, const char *sk, const char *tk,
 	out->token = t && *t ? cz_xstrdup(t) : NULL;
 	e = json_object_get(o, exp);
 	if (json_is_string(e))
-		out->expires_ms = s_iso_ms(json_string_value(e));
+		out->expires_ms = aws_iso8601_ms(json_string_value(e));
 	else if (json_is_integer(e))
 		out->expires_ms = json_integer_value(e);
 	return 0;
@@ -560,6 +560,7 @@ s_sso(const char *profile, const struct aws_creds_io *io,
 			*path = NULL, *url = NULL, *body = NULL, *cpath;
 	const char	*home = getenv("HOME"), *tok, *exp, *ov;
 	json_t		*cj = NULL, *bj = NULL, *rcj;
+	long long	 expires;
 	size_t		 i;
 	int		 rc = -1;
 
@@ -600,7 +601,8 @@ s_sso(const char *profile, const struct aws_creds_io *io,
 		goto out;
 	}
 	exp = json_string_value(json_object_get(cj, "expiresAt"));
-	if (exp && s_iso_ms(exp) && s_iso_ms(exp) < cz_wall_ms()) {
+	expires = exp ? aws_iso8601_ms(exp) : 0;
+	if (expires != 0 && expires < cz_wall_ms()) {
 		cz_errf(err, "profile %s: the SSO token expired at %s; run "
 		    "`aws sso login --profile %s`", profile, exp, profile);
 		goto out;

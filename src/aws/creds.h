@@ -84,6 +84,9 @@ int	aws_region_from_env(const char *profile, char **out);
  * absent.
  */
 int	aws_profile_get(const char *profile, const char *key, char **out);
+/* "2026-11-24T06:00:00Z" (fractions and offsets allowed) -> epoch ms, as
+ * STS, SSO and credential_process give expirations; 0 if unreadable. */
+long long aws_iso8601_ms(const char *);
 /* Parses credential_process JSON output (Version 1) into *out. */
 int	aws_creds_from_process_json(const char *json, struct aws_creds *out,
 	    struct cz_err *err);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "aws/proto.h"
+#include "base/xmalloc.h"
 #include "base/url.h"
 
 static int
@@ -69,7 +70,7 @@ aws_json11(struct aws_client *c, const char *service, const char *prefix,
 
 	if (out)
 		*out = NULL;
-	body = in ? json_dumps(in, JSON_COMPACT) : strdup("{}");
+	body = in ? json_dumps(in, JSON_COMPACT) : cz_xstrdup("{}");
 	cz_buf_addf(&target, "%s.%s", prefix, op);
 	aws_req_path_raw(&req, "/");
 	aws_req_header(&req, "Content-Type", "application/x-amz-json-1.1");

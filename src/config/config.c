@@ -1365,40 +1365,24 @@ int
 config_load(const char *path, const char *stage, struct config *cfg,
     struct cz_err *err)
 {
-	struct cz_buf	 b = CZ_BUF_INIT;
-	struct stat	 st;
-	char		 chunk[65536];
-	ssize_t		 n;
-	int		 fd, rc = -1;
+	struct cz_buf	b = CZ_BUF_INIT;
+	struct stat	st;
+	int		rc = -1;
 
 	memset(cfg, 0, sizeof(*cfg));
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1) {
+	if (stat(path, &st) == -1) {
 		if (errno == ENOENT)
 			return cz_errf(err, "%s: no such file; `czappa init` "
 			    "writes one", path);
 		return cz_errf(err, "%s: %s", path, strerror(errno));
 	}
-	if (fstat(fd, &st) == -1) {
-		cz_errf(err, "%s: %s", path, strerror(errno));
+	if (S_ISDIR(st.st_mode))
+		return cz_errf(err, "%s: is a directory", path);
+	/* One byte past the cap, so an oversized file is told apart; the
+	 * read stops there (think /dev/zero). */
+	cz_buf_init(&b, CONFIG_MAX_BYTES + 1);
+	if (cz_file_read(path, &b, err) == -1 && !b.overflow)
 		goto out;
-	}
-	if (S_ISDIR(st.st_mode)) {
-		cz_errf(err, "%s: is a directory", path);
-		goto out;
-	}
-	/* Read one byte past the cap so an oversized file is told apart. */
-	while (b.len <= CONFIG_MAX_BYTES) {
-		n = read(fd, chunk, sizeof(chunk));
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1) {
-			cz_errf(err, "%s: %s", path, strerror(errno));
-			goto out;
-		}
-		if (n == 0)
-			break;
-		cz_buf_add(&b, chunk, (size_t)n);
-	}
 	if (b.len > CONFIG_MAX_BYTES) {
 		cz_errf(err, "%s: larger than %d bytes; is it the right file?",
 		    path, CONFIG_MAX_BYTES);
@@ -1406,7 +1390,6 @@ config_load(const char *path, const char *stage, struct config *cfg,
 	}
 	rc = config_parse(path, b.s, b.len, stage, cfg, err);
 out:
-	close(fd);
 	cz_buf_release(&b);
 	return rc;
 }

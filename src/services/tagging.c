@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "aws/proto.h"
+#include "base/xmalloc.h"
 #include "services/tagging.h"
 
 int
@@ -35,7 +36,7 @@ tagging_get_resources(struct aws_client *c, const struct cz_strv *tags,
 				cz_strv_push(arns, s);
 		free(token);
 		s = json_string_value(json_object_get(out, "PaginationToken"));
-		token = s && *s ? strdup(s) : NULL;
+		token = s && *s ? cz_xstrdup(s) : NULL;
 		json_decref(in);
 		json_decref(out);
 		in = out = NULL;
