@@ -89,6 +89,30 @@ out:
 }
 
 int
+aws_json11_pages(struct aws_client *c, const char *service,
+    const char *prefix, const char *op, json_t *in, const char *token_field,
+    void (*each)(json_t *page, void *arg), void *arg, struct cz_err *err)
+{
+	json_t		*out = NULL;
+	const char	*tok;
+	int		 page;
+
+	for (page = 0; page < 1000; page++) {
+		if (aws_json11(c, service, prefix, op, in, &out, err) == -1)
+			return -1;
+		each(out, arg);
+		tok = json_string_value(json_object_get(out, token_field));
+		if (tok == NULL || *tok == '\0') {
+			json_decref(out);
+			break;
+		}
+		json_object_set_new(in, token_field, json_string(tok));
+		json_decref(out);
+	}
+	return 0;
+}
+
+int
 aws_query(struct aws_client *c, const char *service, const char *op,
     const char *version, const struct cz_strv *params, struct aws_xml **out,
     struct cz_err *err)

@@ -36,6 +36,17 @@ int	aws_json11(struct aws_client *, const char *service,
 	    struct cz_err *);
 
 /*
+ * json 1.1 paging: sends `in` (borrowed; token_field is set in it from the
+ * previous answer before each further page), calls each(page, arg) with
+ * every answer, and stops when the answer has no token_field or an empty
+ * one, or after 1000 pages.  0, or -1 and *err from the failing page.
+ */
+int	aws_json11_pages(struct aws_client *, const char *service,
+	    const char *prefix, const char *op, json_t *in,
+	    const char *token_field, void (*each)(json_t *page, void *arg),
+	    void *arg, struct cz_err *);
+
+/*
  * query: params are "Key=Value" (unencoded; member lists as
  * "Tags.member.1.Key=..").  0 and *out (the parsed answer; free with
  * aws_xml_free; out may be NULL), or -1 and *err.

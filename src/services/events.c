@@ -42,48 +42,36 @@ events_rules_release(struct events_rules *rs)
 	memset(rs, 0, sizeof(*rs));
 }
 
+static void
+s_add_rules(json_t *page, void *arg)
+{
+	struct events_rules	*rs = arg;
+	struct events_rule	*r;
+	json_t			*it;
+	size_t			 i;
+
+	json_array_foreach(json_object_get(page, "Rules"), i, it) {
+		rs->v = cz_xrealloc(rs->v, (rs->n + 1) * sizeof(*rs->v));
+		r = &rs->v[rs->n++];
+		r->name = s_dup(it, "Name");
+		r->arn = s_dup(it, "Arn");
+		r->expression = s_dup(it, "ScheduleExpression");
+		r->state = s_dup(it, "State");
+		r->description = s_dup(it, "Description");
+	}
+}
+
 int
 events_list_rules(struct aws_client *c, const char *prefix,
     struct events_rules *rs, struct cz_err *err)
 {
-	json_t	*in = NULL, *out = NULL, *it;
-	char	*token = NULL;
-	size_t	 i, page;
-	int	 rc = -1;
+	json_t	*in = json_pack("{s:s,s:i}", "NamePrefix", prefix, "Limit",
+	    100);
+	int	 rc;
 
-	for (page = 0; page < 1000; page++) {
-		in = json_pack("{s:s,s:i}", "NamePrefix", prefix, "Limit", 100);
-		if (token)
-			json_object_set_new(in, "NextToken",
-			    json_string(token));
-		if (aws_json11(c, "events", PREFIX, "ListRules", in, &out,
-		    err) == -1)
-			goto out;
-		json_array_foreach(json_object_get(out, "Rules"), i, it) {
-			struct events_rule	*r;
-
-			rs->v = cz_xrealloc(rs->v, (rs->n + 1) *
-			    sizeof(*rs->v));
-			r = &rs->v[rs->n++];
-			r->name = s_dup(it, "Name");
-			r->arn = s_dup(it, "Arn");
-			r->expression = s_dup(it, "ScheduleExpression");
-			r->state = s_dup(it, "State");
-			r->description = s_dup(it, "Description");
-		}
-		free(token);
-		token = s_dup(out, "NextToken");
-		json_decref(in);
-		json_decref(out);
-		in = out = NULL;
-		if (token == NULL || *token == '\0')
-			break;
-	}
-	rc = 0;
-out:
-	free(token);
+	rc = aws_json11_pages(c, "events", PREFIX, "ListRules", in,
+	    "NextToken", s_add_rules, rs, err);
 	json_decref(in);
-	json_decref(out);
 	return rc;
 }
 
@@ -147,49 +135,35 @@ events_targets_release(struct events_targets *ts)
 	memset(ts, 0, sizeof(*ts));
 }
 
+static void
+s_add_targets(json_t *page, void *arg)
+{
+	struct events_targets	*ts = arg;
+	struct events_target	*t;
+	json_t			*it;
+	size_t			 i;
+
+	json_array_foreach(json_object_get(page, "Targets"), i, it) {
+		ts->v = cz_xrealloc(ts->v, (ts->n + 1) * sizeof(*ts->v));
+		t = &ts->v[ts->n++];
+		t->id = s_dup(it, "Id");
+		t->arn = s_dup(it, "Arn");
+		t->input = s_dup(it, "Input");
+	}
+}
+
 int
 events_list_targets_by_rule(struct aws_client *c, const char *rule,
     struct events_targets *ts, struct cz_err *err)
 {
-	json_t	*in = NULL, *out = NULL, *it;
-	char	*token = NULL;
-	size_t	 i, page;
-	int	 rc = -1;
+	json_t	*in = json_pack("{s:s}", "Rule", rule);
+	int	 rc;
 
-	for (page = 0; page < 100; page++) {
-		in = json_pack("{s:s}", "Rule", rule);
-		if (token)
-			json_object_set_new(in, "NextToken",
-			    json_string(token));
-		if (aws_json11(c, "events", PREFIX, "ListTargetsByRule", in,
-		    &out, err) == -1) {
-			if (s_absent(err))
-				rc = 1;
-			goto out;
-		}
-		json_array_foreach(json_object_get(out, "Targets"), i, it) {
-			struct events_target	*t;
-
-			ts->v = cz_xrealloc(ts->v, (ts->n + 1) *
-			    sizeof(*ts->v));
-			t = &ts->v[ts->n++];
-			t->id = s_dup(it, "Id");
-			t->arn = s_dup(it, "Arn");
-			t->input = s_dup(it, "Input");
-		}
-		free(token);
-		token = s_dup(out, "NextToken");
-		json_decref(in);
-		json_decref(out);
-		in = out = NULL;
-		if (token == NULL || *token == '\0')
-			break;
-	}
-	rc = 0;
-out:
-	free(token);
+	rc = aws_json11_pages(c, "events", PREFIX, "ListTargetsByRule", in,
+	    "NextToken", s_add_targets, ts, err);
+	if (rc == -1 && s_absent(err))
+		rc = 1;
 	json_decref(in);
-	json_decref(out);
 	return rc;
 }
 

@@ -35,55 +35,41 @@ logs_groups_release(struct logs_groups *gs)
 	memset(gs, 0, sizeof(*gs));
 }
 
+static void
+s_add_groups(json_t *page, void *arg)
+{
+	struct logs_groups	*gs = arg;
+	struct logs_group	*g;
+	const char		*s;
+	json_t			*it;
+	size_t			 i;
+
+	json_array_foreach(json_object_get(page, "logGroups"), i, it) {
+		if ((s = json_string_value(json_object_get(it,
+		    "logGroupName"))) == NULL)
+			continue;
+		gs->v = cz_xrealloc(gs->v, (gs->n + 1) * sizeof(*gs->v));
+		g = &gs->v[gs->n++];
+		g->name = cz_xstrdup(s);
+		s = json_string_value(json_object_get(it, "arn"));
+		g->arn = s ? cz_xstrdup(s) : NULL;
+		g->retention_days = (int)json_integer_value(
+		    json_object_get(it, "retentionInDays"));
+		g->stored_bytes = json_integer_value(
+		    json_object_get(it, "storedBytes"));
+	}
+}
+
 int
 logs_describe_log_groups(struct aws_client *c, const char *prefix,
     struct logs_groups *gs, struct cz_err *err)
 {
-	json_t		*in = NULL, *out = NULL, *it;
-	const char	*s;
-	char		*token = NULL;
-	size_t		 i, page;
-	int		 rc = -1;
+	json_t	*in = json_pack("{s:s}", "logGroupNamePrefix", prefix);
+	int	 rc;
 
-	for (page = 0; page < 1000; page++) {
-		in = json_pack("{s:s}", "logGroupNamePrefix", prefix);
-		if (token)
-			json_object_set_new(in, "nextToken",
-			    json_string(token));
-		if (aws_json11(c, "logs", PREFIX, "DescribeLogGroups", in,
-		    &out, err) == -1)
-			goto out;
-		json_array_foreach(json_object_get(out, "logGroups"), i, it) {
-			struct logs_group	*g;
-
-			if ((s = json_string_value(json_object_get(it,
-			    "logGroupName"))) == NULL)
-				continue;
-			gs->v = cz_xrealloc(gs->v, (gs->n + 1) *
-			    sizeof(*gs->v));
-			g = &gs->v[gs->n++];
-			g->name = cz_xstrdup(s);
-			s = json_string_value(json_object_get(it, "arn"));
-			g->arn = s ? cz_xstrdup(s) : NULL;
-			g->retention_days = (int)json_integer_value(
-			    json_object_get(it, "retentionInDays"));
-			g->stored_bytes = json_integer_value(
-			    json_object_get(it, "storedBytes"));
-		}
-		free(token);
-		s = json_string_value(json_object_get(out, "nextToken"));
-		token = s && *s ? cz_xstrdup(s) : NULL;
-		json_decref(in);
-		json_decref(out);
-		in = out = NULL;
-		if (token == NULL)
-			break;
-	}
-	rc = 0;
-out:
-	free(token);
+	rc = aws_json11_pages(c, "logs", PREFIX, "DescribeLogGroups", in,
+	    "nextToken", s_add_groups, gs, err);
 	json_decref(in);
-	json_decref(out);
 	return rc;
 }
 
